@@ -33,6 +33,9 @@ public static class Endpoints
             d.ApiGroupDocument(group) is { } doc ? Json(doc) : throw PathNotFound());
         app.MapGet("/apis/{group}/{version}", (string group, string version, DiscoveryDocuments d) =>
             d.ApiResourceList(group, version) is { } doc ? Json(doc) : throw PathNotFound());
+        app.MapGet("/openapi/v2", (HttpContext c) => c.Request.Headers.Accept.ToString().Contains(OpenApiV2.ProtobufMediaType, StringComparison.Ordinal)
+            ? Results.Bytes(OpenApiV2.Protobuf(ServerVersion.GitVersion), "application/octet-stream")
+            : Json(OpenApiV2.Json(ServerVersion.GitVersion)));
         app.MapGet("/openapi/v3", (OpenApiV3 o) => Json(o.Index()));
         app.MapGet("/openapi/v3/{**path}", (string path, OpenApiV3 o, HttpContext c) =>
         {
