@@ -33,8 +33,18 @@ public static class JsonExtensions
 
     public static long? Long(this JsonNode? node, params string[] path)
     {
-        var value = node.At(path);
-        return value is JsonValue v && v.TryGetValue<long>(out var l) ? l : null;
+        if (node.At(path) is not JsonValue v || v.GetValueKind() != System.Text.Json.JsonValueKind.Number)
+        {
+            return null;
+        }
+
+        // Values built in memory hold their CLR type (int, long, double); parsed ones convert freely.
+        if (v.TryGetValue<long>(out var l))
+        {
+            return l;
+        }
+
+        return long.TryParse(v.ToJsonString(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out l) ? l : null;
     }
 
     /// <summary>The object at a path, created (with intermediate objects) when missing.</summary>

@@ -108,7 +108,7 @@ public static class JsonPatch
             return value ?? throw Invalid("cannot replace the whole document with null");
         }
 
-        var parent = Get(root, "/" + string.Join('/', tokens.SkipLast(1).Select(Escape)));
+        var parent = Get(root, ParentPointer(tokens));
         var last = tokens[^1];
         switch (parent)
         {
@@ -145,7 +145,7 @@ public static class JsonPatch
             throw Invalid("cannot remove the whole document");
         }
 
-        var parent = Get(root, "/" + string.Join('/', tokens.SkipLast(1).Select(Escape)));
+        var parent = Get(root, ParentPointer(tokens));
         var last = tokens[^1];
         switch (parent)
         {
@@ -167,6 +167,9 @@ public static class JsonPatch
 
         return root;
     }
+
+    private static string ParentPointer(List<string> tokens) =>
+        tokens.Count == 1 ? "" : "/" + string.Join('/', tokens.SkipLast(1).Select(Escape));
 
     private static string Escape(string token) => token.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
 
