@@ -44,5 +44,28 @@ public sealed class DurabilityTests : IDisposable
         Assert.Equal("Expired", ev["object"]!["reason"]!.ToString());
     }
 
+    [Fact]
+    public async Task TwoApiServersOnOneRedisSeeEachOthersWritesAtOnce()
+    {
+        using var first = new ShimServer(_redis.Url("replicas"));
+        using var second = new ShimServer(_redis.Url("replicas"));
+        using var a = new ApiClient(first);
+        using var b = new ApiClient(second);
+        using var watch = await b.SendAsync(HttpMethod.Get, "/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=0&timeoutSeconds=5");
+        for (var i = 0; i < 20; i++)
+        {
+            var (code, _) = await a.JsonAsync(HttpMethod.Post, "/api/v1/namespaces/default/configmaps", $$$"""{"metadata":{"name":"r{{{i}}}"}}""");
+            Assert.Equal(201, code);
+            // A consistent read on the other replica reflects the write it did not serve.
+            Assert.Equal(200, (await b.JsonAsync(HttpMethod.Get, $"/api/v1/namespaces/default/configmaps/r{i}")).Code);
+        }
+
+        var (_, list) = await b.JsonAsync(HttpMethod.Get, "/api/v1/namespaces/default/configmaps");
+        Assert.Equal(20, list!["items"]!.AsArray().Count);
+        var added = (await watch.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonNode.Parse(l)!).Where(e => e["type"]!.ToString() == "ADDED").Select(e => e["object"]!["metadata"]!["name"]!.ToString());
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => $"r{i}").Order(), added.Order());
+    }
+
     public void Dispose() => _redis.Dispose();
 }
