@@ -40,19 +40,24 @@ public static class BodyReader
     public static async Task<JsonObject> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var bytes = await ReadBytesAsync(request, cancellationToken).ConfigureAwait(false);
-        var mediaType = MediaType(request.ContentType);
-        if (mediaType is "application/yaml" or "application/apply-patch+yaml")
-        {
-            return ParseYaml(bytes);
-        }
+        return ParseObject(bytes, request.ContentType);
+    }
 
-        if (mediaType is not ("application/json" or "" or "*/*"))
+    /// <summary>JSON, YAML, or the protobuf envelope typed clients send since client-go 1.32.</summary>
+    public static JsonObject ParseObject(byte[] bytes, string? contentType)
+    {
+        switch (MediaType(contentType))
         {
-            throw new ApiException(415, "UnsupportedMediaType",
-                $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml");
+            case "application/yaml" or "application/apply-patch+yaml":
+                return ParseYaml(bytes);
+            case "application/vnd.kubernetes.protobuf":
+                return Protobuf.ProtobufBody.Decode(bytes);
+            case "application/json" or "" or "*/*":
+                return ParseJson(bytes);
+            default:
+                throw new ApiException(415, "UnsupportedMediaType",
+                    "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf");
         }
-
-        return ParseJson(bytes);
     }
 
     public static JsonObject ParseJson(byte[] bytes)

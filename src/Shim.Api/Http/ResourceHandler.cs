@@ -467,7 +467,7 @@ public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock
         var body = await BodyReader.ReadBytesAsync(request, context.RequestAborted).ConfigureAwait(false);
         if (body.Length > 0)
         {
-            var options = BodyReader.ParseJson(body);
+            var options = BodyReader.ParseObject(body, request.ContentType);
             grace = options.Long("gracePeriodSeconds") ?? grace;
             uid = options.Str("preconditions", "uid");
             rv = options.Str("preconditions", "resourceVersion");

@@ -44,7 +44,12 @@ public static class BuiltInResources
         };
         yield return Core("endpoints", "Endpoints", true, ["ep"]);
         yield return Core("configmaps", "ConfigMap", true, ["cm"]);
-        yield return Core("secrets", "Secret", true, [], Fields(("type", o => o.Str("type"))));
+        yield return new ResourceDefinition
+        {
+            Group = "", Version = "v1", Resource = "secrets", Kind = "Secret", Namespaced = true,
+            FieldLabels = Fields(("type", o => o.Str("type"))),
+            PrepareForCreate = o => o["type"] ??= "Opaque",
+        };
         yield return Core("serviceaccounts", "ServiceAccount", true, ["sa"], returnDeleted: true);
         yield return new ResourceDefinition
         {
