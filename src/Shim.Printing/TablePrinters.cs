@@ -14,7 +14,7 @@ public static class TablePrinters
     {
         [("", "Pod")] = new PodPrinter(),
         [("", "Service")] = new ServicePrinter(),
-        [("", "ReplicationController")] = new ReplicationControllerPrinter(),
+        [("", "ReplicationController")] = new ReplicaSetPrinter(mapSelector: true),
         [("", "ConfigMap")] = new ConfigMapPrinter(),
         [("", "Secret")] = new SecretPrinter(),
         [("", "Namespace")] = new NamespacePrinter(),

@@ -3,8 +3,11 @@ using Shim.Printing.Formatting;
 
 namespace Shim.Printing.Printers;
 
-/// <summary>apps/v1 ReplicaSet: desired, current and ready pod counts.</summary>
-public sealed class ReplicaSetPrinter : ITablePrinter
+/// <summary>
+/// apps/v1 ReplicaSet and core/v1 ReplicationController: desired, current and ready pod counts. They differ only
+/// in the selector: a LabelSelector object for ReplicaSets, a plain label map for ReplicationControllers.
+/// </summary>
+public sealed class ReplicaSetPrinter(bool mapSelector = false) : ITablePrinter
 {
     private static readonly TableColumn[] ColumnList =
     [
@@ -32,7 +35,7 @@ public sealed class ReplicaSetPrinter : ITablePrinter
             Meta.Age(obj, now),
             names,
             images,
-            Labels.FormatSelector(Json.Node(obj, "spec", "selector")),
+            mapSelector ? Labels.FormatMap(Json.Node(obj, "spec", "selector")) : Labels.FormatSelector(Json.Node(obj, "spec", "selector")),
         ];
     }
 }
