@@ -23,6 +23,10 @@ public sealed class BadInputTests(MemoryCluster cluster) : IClassFixture<MemoryC
     [InlineData("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",", "application/json")]
     [InlineData("[1,2,3]", "application/json")]
     [InlineData("metadata: {name: x\n  bad", "application/yaml")]
+    [InlineData("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"d\"},\"data\":{\"a\":\"1\",\"a\":\"2\"}}", "application/json")]
+    [InlineData("{\"kind\":\"ConfigMap\",\"kind\":\"ConfigMap\"}", "application/json")]
+    [InlineData("metadata:\n  name: d\ndata:\n  a: '1'\n  a: '2'\n", "application/yaml")]
+    [InlineData("\u0000\u0001garbage", "application/vnd.kubernetes.protobuf")]
     public async Task MalformedBodiesAre400(string body, string contentType)
     {
         using var api = new ApiClient(cluster.Server);
@@ -115,6 +119,8 @@ public sealed class BadInputTests(MemoryCluster cluster) : IClassFixture<MemoryC
         Assert.Equal(415, (await api.JsonAsync(HttpMethod.Patch, Cms + "/keep", "{}", "application/x-unknown-patch")).Code);
         Assert.Equal(400, (await api.JsonAsync(HttpMethod.Patch, Cms + "/keep", "{not json", "application/merge-patch+json")).Code);
         Assert.Equal(422, (await api.JsonAsync(HttpMethod.Patch, Cms + "/keep", """[{"op":"remove","path":"/nope"}]""", "application/json-patch+json")).Code);
+        Assert.Equal(422, (await api.JsonAsync(HttpMethod.Patch, Cms + "/keep", """[{"op":5,"path":["x"]}]""", "application/json-patch+json")).Code);
+        Assert.Equal(400, (await api.JsonAsync(HttpMethod.Patch, Cms + "/keep", """[{"op":"add","op":"remove"}]""", "application/json-patch+json")).Code);
         Assert.Equal(422, (await api.JsonAsync(HttpMethod.Patch, Cms + "/keep", """{"metadata":{"labels":{"-bad-":"x"}}}""", "application/merge-patch+json")).Code);
         Assert.Equal(400, (await api.JsonAsync(HttpMethod.Put, Cms + "/keep", """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"other"}}""")).Code);
         var (_, after) = await api.JsonAsync(HttpMethod.Get, Cms + "/keep");

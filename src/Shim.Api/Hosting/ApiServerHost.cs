@@ -39,7 +39,7 @@ public static class ApiServerHost
         configureLogging(builder.Logging);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Limits.MaxRequestBodySize = BodyReader.MaxBodyBytes + 1;
+            kestrel.Limits.MaxRequestBodySize = BodyReader.DrainLimitBytes + 1;
             kestrel.Listen(IPAddress.Parse(options.BindAddress), options.Port, listen =>
             {
                 listen.UseHttps(https =>

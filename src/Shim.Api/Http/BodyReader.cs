@@ -13,27 +13,39 @@ public static class BodyReader
 {
     public const int MaxBodyBytes = 3 * 1024 * 1024;
 
+    /// <summary>Bodies up to this size are read to the end before a 413; larger ones are cut off at once.</summary>
+    public const int DrainLimitBytes = 16 * 1024 * 1024;
+
+    /// <summary>Duplicate keys are refused at parse time (otherwise they fail later, deep inside a handler).</summary>
+    public static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = 256, AllowDuplicateProperties = false };
+
     public static async Task<byte[]> ReadBytesAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (request.ContentLength > MaxBodyBytes)
+        if (request.ContentLength > DrainLimitBytes)
         {
             throw TooLarge();
         }
 
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
+        long total = 0;
         int read;
         while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
         {
-            if (buffer.Length + read > MaxBodyBytes)
+            total += read;
+            if (total > DrainLimitBytes)
             {
                 throw TooLarge();
             }
 
-            buffer.Write(chunk, 0, read);
+            // Past the limit the rest is read and dropped, so the client gets its 413 instead of a broken pipe.
+            if (total <= MaxBodyBytes)
+            {
+                buffer.Write(chunk, 0, read);
+            }
         }
 
-        return buffer.ToArray();
+        return total > MaxBodyBytes ? throw TooLarge() : buffer.ToArray();
     }
 
     /// <summary>The body as a JSON object, from JSON or YAML.</summary>
@@ -65,7 +77,7 @@ public static class BodyReader
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = 256 });
+            node = JsonNode.Parse(bytes, documentOptions: JsonOptions);
         }
         catch (JsonException ex)
         {
@@ -93,7 +105,18 @@ public static class BodyReader
             throw ApiException.BadRequest("the body of the request is empty");
         }
 
-        return YamlToJson(stream.Documents[0].RootNode) as JsonObject ?? throw ApiException.BadRequest("the body of the request must be an object");
+        try
+        {
+            return YamlToJson(stream.Documents[0].RootNode) as JsonObject ?? throw ApiException.BadRequest("the body of the request must be an object");
+        }
+        catch (ArgumentException ex)
+        {
+            throw ApiException.BadRequest($"error converting YAML to JSON: {ex.Message}");
+        }
+        catch (InvalidCastException)
+        {
+            throw ApiException.BadRequest("error converting YAML to JSON: mapping keys must be strings");
+        }
     }
 
     public static string MediaType(string? contentType)

@@ -23,7 +23,7 @@ public sealed record ContinueToken(long Revision, string AfterKey)
         {
             var base64 = token.Replace('-', '+').Replace('_', '/');
             base64 = base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=');
-            var node = JsonNode.Parse(Convert.FromBase64String(base64)) as JsonObject;
+            var node = JsonNode.Parse(Convert.FromBase64String(base64), documentOptions: BodyReader.JsonOptions) as JsonObject;
             if (node?["v"]?.GetValue<string>() != "meta.k8s.io/v1")
             {
                 throw Invalid("continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)");

@@ -380,7 +380,7 @@ public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock
                 JsonNode? operations;
                 try
                 {
-                    operations = JsonNode.Parse(patch);
+                    operations = JsonNode.Parse(patch, documentOptions: BodyReader.JsonOptions);
                 }
                 catch (JsonException ex)
                 {

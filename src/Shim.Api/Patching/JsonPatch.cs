@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Shim.Api.Errors;
+using Shim.Api.Json;
 
 namespace Shim.Api.Patching;
 
@@ -22,8 +23,8 @@ public static class JsonPatch
                 throw Invalid("each JSON patch operation must be an object");
             }
 
-            var kind = operation["op"]?.GetValue<string>() ?? throw Invalid("missing \"op\" in JSON patch operation");
-            var path = operation["path"]?.GetValue<string>() ?? throw Invalid($"missing \"path\" in JSON patch {kind} operation");
+            var kind = operation.Str("op") ?? throw Invalid("missing \"op\" in JSON patch operation");
+            var path = operation.Str("path") ?? throw Invalid($"missing \"path\" in JSON patch {kind} operation");
             switch (kind)
             {
                 case "add":
@@ -38,7 +39,7 @@ public static class JsonPatch
                     break;
                 case "move":
                 {
-                    var from = operation["from"]?.GetValue<string>() ?? throw Invalid("missing \"from\" in JSON patch move operation");
+                    var from = operation.Str("from") ?? throw Invalid("missing \"from\" in JSON patch move operation");
                     root = Remove(root, from, out var moved);
                     root = Add(root, path, moved);
                     break;
@@ -46,7 +47,7 @@ public static class JsonPatch
 
                 case "copy":
                 {
-                    var from = operation["from"]?.GetValue<string>() ?? throw Invalid("missing \"from\" in JSON patch copy operation");
+                    var from = operation.Str("from") ?? throw Invalid("missing \"from\" in JSON patch copy operation");
                     root = Add(root, path, Get(root, from)?.DeepClone());
                     break;
                 }

@@ -457,7 +457,7 @@ internal sealed class ProtoJsonConverter
 
         try
         {
-            return JsonNode.Parse(raw, documentOptions: new JsonDocumentOptions { MaxDepth = MaxDepth });
+            return JsonNode.Parse(raw, documentOptions: new JsonDocumentOptions { MaxDepth = MaxDepth, AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {

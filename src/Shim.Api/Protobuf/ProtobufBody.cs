@@ -81,7 +81,7 @@ public static class ProtobufBody
         JsonNode? node;
         if (contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
         {
-            node = raw.IsEmpty ? null : JsonNode.Parse(raw);
+            node = raw.IsEmpty ? null : JsonNode.Parse(raw, documentOptions: Http.BodyReader.JsonOptions);
         }
         else if (contentType.Length == 0 || contentType.Equals(ProtobufContentType, StringComparison.OrdinalIgnoreCase))
         {

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Shim.Api.Errors;
+using Shim.Api.Json;
 
 namespace Shim.Api.Selectors;
 
@@ -76,7 +77,7 @@ public sealed class LabelSelector
         {
             foreach (var (key, value) in matchLabels.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
-                requirements.Add(new LabelRequirement(key, LabelOperator.Equals, [value?.GetValue<string>() ?? ""]));
+                requirements.Add(new LabelRequirement(key, LabelOperator.Equals, [value.Str() ?? ""]));
             }
         }
 
@@ -84,9 +85,9 @@ public sealed class LabelSelector
         {
             foreach (var e in expressions.OfType<JsonObject>())
             {
-                var key = e["key"]?.GetValue<string>() ?? "";
-                var values = (e["values"] as JsonArray)?.Select(v => v?.GetValue<string>() ?? "").Order(StringComparer.Ordinal).ToList() ?? [];
-                var op = e["operator"]?.GetValue<string>() switch
+                var key = e.Str("key") ?? "";
+                var values = (e["values"] as JsonArray)?.Select(v => v.Str() ?? "").Order(StringComparer.Ordinal).ToList() ?? [];
+                var op = e.Str("operator") switch
                 {
                     "In" => LabelOperator.In,
                     "NotIn" => LabelOperator.NotIn,
@@ -103,7 +104,7 @@ public sealed class LabelSelector
 
     /// <summary>A plain map selector (services, replication controllers).</summary>
     public static LabelSelector FromMap(JsonObject? map) =>
-        new(map?.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new LabelRequirement(p.Key, LabelOperator.Equals, [p.Value?.GetValue<string>() ?? ""])).ToList() ?? []);
+        new(map?.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new LabelRequirement(p.Key, LabelOperator.Equals, [p.Value.Str() ?? ""])).ToList() ?? []);
 
     private static LabelRequirement ParseRequirement(string text, ref int pos)
     {
