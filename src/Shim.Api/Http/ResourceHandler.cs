@@ -170,7 +170,7 @@ public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock
                 parent = await registry.UpdateAsync(def, target.Namespace, name, Subresource.Trusted, DryRun(request), current =>
                 {
                     var scale = ToScale(def, current);
-                    var patched = ApplyPatch(scale, patchType, patch);
+                    var patched = ApplyPatch(scale, patchType, patch, Schema.SchemaRegistry.Instance.ForKind("autoscaling", "v1", "Scale"));
                     if (patched.Str("metadata", "resourceVersion") == scale.Str("metadata", "resourceVersion"))
                     {
                         patched.Metadata().Remove("resourceVersion");
@@ -354,7 +354,7 @@ public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock
         return await registry.UpdateAsync(def, ns, name, subresource, DryRun(request), current =>
         {
             var rv = current.Str("metadata", "resourceVersion");
-            var patched = ApplyPatch(current, patchType, patch);
+            var patched = ApplyPatch(current, patchType, patch, Schema.SchemaRegistry.Instance.ForKind(def.Group, def.Version, def.Kind));
             CheckTypeMeta(patched, def);
             if (patched.Str("metadata", "resourceVersion") == rv)
             {
@@ -371,7 +371,7 @@ public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock
         }, ct).ConfigureAwait(false);
     }
 
-    private static JsonObject ApplyPatch(JsonObject current, string patchType, byte[] patch)
+    private static JsonObject ApplyPatch(JsonObject current, string patchType, byte[] patch, Schema.SchemaNode? schema)
     {
         switch (patchType)
         {
@@ -396,9 +396,11 @@ public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock
                 return MergePatch.Apply(current, mergePatch) as JsonObject ?? throw ApiException.BadRequest("the patch must produce an object");
             }
 
+            case "application/strategic-merge-patch+json" when schema is not null:
+                return StrategicMergePatch.Apply(current, BodyReader.ParseJson(patch), schema);
             default:
                 throw new ApiException(415, "UnsupportedMediaType",
-                    $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json");
+                    $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json");
         }
     }
 
