@@ -46,8 +46,8 @@ public static class ApiServerHost
                 {
                     https.ServerCertificate = serverCertificate;
                     https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
-                    // Chain validation happens in the authentication middleware against the cluster CA.
-                    https.ClientCertificateValidation = (_, _, _) => true;
+                    // Once per connection: a certificate not issued by the cluster CA fails the handshake.
+                    https.ClientCertificateValidation = (certificate, _, _) => ca.Issued(certificate);
                 });
             });
         });

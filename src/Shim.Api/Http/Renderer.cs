@@ -78,8 +78,21 @@ public sealed class Renderer(ResourceDefinition definition, OutputFormat format,
         await body.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>A cached object: plain JSON comes straight from the cache's bytes.</summary>
+    public byte[] Single(CachedObject obj) => format.Kind == OutputKind.Object ? obj.Json : Single(obj.Object);
+
     /// <summary>One watch event line, newline-terminated.</summary>
     public byte[] WatchEvent(WatchEvent e)
+    {
+        if (format.Kind == OutputKind.Object && e.Type != WatchEventType.Bookmark)
+        {
+            return e.EncodedJson ??= Encode(e);
+        }
+
+        return Encode(e);
+    }
+
+    private byte[] Encode(WatchEvent e)
     {
         using var buffer = new MemoryStream();
         buffer.Write("{\"type\":\""u8);

@@ -90,7 +90,7 @@ public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock
             {
                 var renderer = NewRenderer(context, def, format);
                 var obj = await GetAsync(def, target.Namespace, name, request.Query["resourceVersion"], ct).ConfigureAwait(false);
-                await WriteAsync(context, 200, renderer.Single(obj.Object), ct).ConfigureAwait(false);
+                await WriteAsync(context, 200, renderer.Single(obj), ct).ConfigureAwait(false);
                 return;
             }
 

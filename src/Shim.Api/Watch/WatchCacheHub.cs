@@ -42,6 +42,11 @@ public sealed partial class WatchCacheHub : BackgroundService
     /// <summary>Waits until the caches have applied <paramref name="revision"/>; false on timeout.</summary>
     public async Task<bool> WaitForRevisionAsync(long revision, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        if (Revision >= revision)
+        {
+            return true;
+        }
+
         using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timer.CancelAfter(timeout);
         try
