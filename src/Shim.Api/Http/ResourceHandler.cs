@@ -98,6 +98,7 @@ public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock
             {
                 var body = await ReadTypedBodyAsync(context, def, target.Namespace).ConfigureAwait(false);
                 CheckName(body, name);
+                CheckFields(context, def, body);
                 var updated = await registry.UpdateAsync(def, target.Namespace, name, Subresource.None, DryRun(request), _ => body, ct).ConfigureAwait(false);
                 await WriteAsync(context, 200, NewRenderer(context, def, format).Single(updated), ct).ConfigureAwait(false);
                 return;
@@ -132,6 +133,7 @@ public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock
             case "PUT":
                 var body = await ReadTypedBodyAsync(context, def, target.Namespace).ConfigureAwait(false);
                 CheckName(body, name);
+                CheckFields(context, def, body);
                 result = await registry.UpdateAsync(def, target.Namespace, name, Subresource.Status, DryRun(request), _ => body, ct).ConfigureAwait(false);
                 break;
             case "PATCH":
@@ -337,6 +339,7 @@ public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock
     {
         var def = target.Definition;
         var body = await ReadTypedBodyAsync(context, def, target.Namespace).ConfigureAwait(false);
+        CheckFields(context, def, body);
         var created = await registry.CreateAsync(def, body, DryRun(context.Request), ct).ConfigureAwait(false);
         await WriteAsync(context, 201, NewRenderer(context, def, format).Single(created), ct).ConfigureAwait(false);
     }
@@ -351,11 +354,15 @@ public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock
         }
 
         var patch = await BodyReader.ReadBytesAsync(request, ct).ConfigureAwait(false);
+        var warned = false;
         return await registry.UpdateAsync(def, ns, name, subresource, DryRun(request), current =>
         {
             var rv = current.Str("metadata", "resourceVersion");
             var patched = ApplyPatch(current, patchType, patch, Schema.SchemaRegistry.Instance.ForKind(def.Group, def.Version, def.Kind));
             CheckTypeMeta(patched, def);
+            // Retries re-run this function: warn once.
+            CheckFields(warned ? null : context, def, patched);
+            warned = true;
             if (patched.Str("metadata", "resourceVersion") == rv)
             {
                 // Not pinned by the patch: a concurrent write is retried rather than reported.
@@ -720,6 +727,40 @@ public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock
         }
 
         return body;
+    }
+
+    /// <summary>
+    /// fieldValidation: unknown fields are dropped; Strict refuses them (400), Warn (the default) reports each in a
+    /// Warning header, Ignore says nothing. <paramref name="context"/> null drops silently.
+    /// </summary>
+    private static void CheckFields(HttpContext? context, ResourceDefinition def, JsonObject obj)
+    {
+        var directive = context?.Request.Query["fieldValidation"].ToString() ?? "Ignore";
+        if (directive is not ("" or "Strict" or "Warn" or "Ignore"))
+        {
+            throw ApiException.BadRequest($"fieldValidation parameter unsupported: {directive}; supported values: Ignore, Warn, Strict");
+        }
+
+        if (Schema.SchemaRegistry.Instance.ForKind(def.Group, def.Version, def.Kind) is not { } schema)
+        {
+            return;
+        }
+
+        var unknown = Schema.UnknownFields.Prune(obj, schema);
+        if (unknown.Count == 0 || context is null || directive == "Ignore")
+        {
+            return;
+        }
+
+        if (directive == "Strict")
+        {
+            throw ApiException.BadRequest("strict decoding error: " + string.Join(", ", unknown.Select(u => $"unknown field \"{u}\"")));
+        }
+
+        foreach (var field in unknown)
+        {
+            context.Response.Headers.Append("Warning", $"299 - \"unknown field \\\"{field}\\\"\"");
+        }
     }
 
     private static void CheckTypeMeta(JsonObject body, ResourceDefinition def)
