@@ -47,10 +47,10 @@ public sealed class GenericRegistry(IStore store, WatchCacheHub cache, ResourceR
         }
 
         var name = meta.Str("name") ?? "";
-        var errors = MetadataValidator.Validate(def, obj);
-        if (errors.Count > 0)
+        var metadataErrors = MetadataValidator.Validate(def, obj);
+        if (metadataErrors.Count > 0)
         {
-            throw ApiException.Invalid(def.Group, def.Kind, name, errors);
+            throw ApiException.Invalid(def.Group, def.Kind, name, metadataErrors);
         }
 
         if (ns is not null)
@@ -78,6 +78,13 @@ public sealed class GenericRegistry(IStore store, WatchCacheHub cache, ResourceR
         }
 
         def.PrepareForCreate?.Invoke(obj);
+        Defaulting.Defaulter.Apply(def, obj);
+        var errors = Validation.Kinds.KindValidator.Validate(def, obj, null);
+        if (errors.Count > 0)
+        {
+            throw ApiException.Invalid(def.Group, def.Kind, name, errors);
+        }
+
         if (dryRun)
         {
             return obj;
@@ -260,7 +267,9 @@ public sealed class GenericRegistry(IStore store, WatchCacheHub cache, ResourceR
             }
 
             meta.Remove("selfLink");
+            Defaulting.Defaulter.Apply(def, updated);
             var errors = MetadataValidator.Validate(def, updated);
+            errors.AddRange(Validation.Kinds.KindValidator.Validate(def, updated, current));
             if (oldMeta["deletionTimestamp"] is not null && AddsFinalizer(oldMeta, meta))
             {
                 errors.Add(FieldError.Forbidden("metadata.finalizers", "no new finalizers can be added if the object is being deleted"));

@@ -44,12 +44,7 @@ public static class BuiltInResources
         };
         yield return Core("endpoints", "Endpoints", true, ["ep"]);
         yield return Core("configmaps", "ConfigMap", true, ["cm"]);
-        yield return new ResourceDefinition
-        {
-            Group = "", Version = "v1", Resource = "secrets", Kind = "Secret", Namespaced = true,
-            FieldLabels = Fields(("type", o => o.Str("type"))),
-            PrepareForCreate = o => o["type"] ??= "Opaque",
-        };
+        yield return Core("secrets", "Secret", true, [], Fields(("type", o => o.Str("type"))));
         yield return Core("serviceaccounts", "ServiceAccount", true, ["sa"], returnDeleted: true);
         yield return new ResourceDefinition
         {
@@ -60,7 +55,6 @@ public static class BuiltInResources
             {
                 o["status"] = new JsonObject { ["phase"] = "Active" };
                 o.Ensure("spec")["finalizers"] = new JsonArray("kubernetes");
-                o.Metadata().Ensure("labels")["kubernetes.io/metadata.name"] = o.Str("metadata", "name");
             },
         };
         yield return new ResourceDefinition
