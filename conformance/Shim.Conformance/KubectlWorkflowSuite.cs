@@ -101,6 +101,56 @@ public abstract class KubectlWorkflowSuite(Cluster cluster)
         Assert.Equal("", await cluster.OkAsync(kubectl, "-n", ns, "get", "deploy", "web", "-o", "jsonpath={.spec.replcias}"));
     }
 
+    [Theory]
+    [MemberData(nameof(Tools.KubectlVersions), MemberType = typeof(Tools))]
+    public async Task ServerSideApplyTracksOwnersAndRefusesConflicts(string kubectl)
+    {
+        var ns = await NamespaceAsync(kubectl);
+        Assert.Contains("serverside-applied", await cluster.OkWithInputAsync(kubectl, Deployment, "-n", ns, "apply", "--server-side", "-f", "-"));
+        var managers = await cluster.OkAsync(kubectl, "-n", ns, "get", "deploy", "web", "--show-managed-fields", "-o", "jsonpath={.metadata.managedFields[*].manager}/{.metadata.managedFields[*].operation}");
+        Assert.Equal("kubectl/Apply", managers);
+
+        // Another manager takes spec.replicas through /scale; re-applying a different value conflicts, force takes it back.
+        await cluster.OkAsync(kubectl, "-n", ns, "scale", "deploy", "web", "--replicas=4");
+        var conflict = await cluster.KubectlInAsync(kubectl, Deployment, "-n", ns, "apply", "--server-side", "-f", "-");
+        Assert.NotEqual(0, conflict.ExitCode);
+        Assert.Contains("conflict", conflict.Output);
+        Assert.Contains(".spec.replicas", conflict.Output);
+        await cluster.OkWithInputAsync(kubectl, Deployment, "-n", ns, "apply", "--server-side", "--force-conflicts", "-f", "-");
+        Assert.Equal("2", await cluster.OkAsync(kubectl, "-n", ns, "get", "deploy", "web", "-o", "jsonpath={.spec.replicas}"));
+
+        // Dropping a container from the applied configuration removes it: nobody else owns it.
+        var oneContainer = Deployment[..Deployment.IndexOf("      - name: log", StringComparison.Ordinal)];
+        await cluster.OkWithInputAsync(kubectl, oneContainer, "-n", ns, "apply", "--server-side", "-f", "-");
+        Assert.Equal("web", await cluster.OkAsync(kubectl, "-n", ns, "get", "deploy", "web", "-o", "jsonpath={.spec.template.spec.containers[*].name}"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Tools.KubectlVersions), MemberType = typeof(Tools))]
+    public async Task DefaultsAreVisibleAndValidationNamesTheField(string kubectl)
+    {
+        var ns = await NamespaceAsync(kubectl);
+        var dry = JsonNode.Parse(await cluster.OkWithInputAsync(kubectl, Deployment, "-n", ns, "create", "-f", "-", "--dry-run=server", "-o", "json"))!;
+        Assert.Equal("RollingUpdate", dry["spec"]!["strategy"]!["type"]!.ToString());
+        Assert.Equal("25%", dry["spec"]!["strategy"]!["rollingUpdate"]!["maxSurge"]!.ToString());
+        Assert.Equal(10, (int)dry["spec"]!["revisionHistoryLimit"]!);
+        var pod = dry["spec"]!["template"]!["spec"]!;
+        Assert.Equal("Always", pod["restartPolicy"]!.ToString());
+        Assert.Equal("ClusterFirst", pod["dnsPolicy"]!.ToString());
+        Assert.Equal("IfNotPresent", pod["containers"]![0]!["imagePullPolicy"]!.ToString());
+        Assert.Equal("TCP", pod["containers"]![0]!["ports"]![0]!["protocol"]!.ToString());
+        Assert.Contains("NotFound", (await cluster.KubectlAsync(kubectl, "-n", ns, "get", "deploy", "web")).Output);
+
+        var mismatched = Deployment.Replace("      labels: {app: web}\n    spec:", "      labels: {app: other}\n    spec:", StringComparison.Ordinal);
+        var invalid = await cluster.KubectlInAsync(kubectl, mismatched, "-n", ns, "create", "-f", "-");
+        Assert.NotEqual(0, invalid.ExitCode);
+        Assert.Contains("spec.template.metadata.labels", invalid.Output);
+        var noImage = Deployment.Replace("image: busybox:1.36", "image: \"\"", StringComparison.Ordinal);
+        var missingImage = await cluster.KubectlInAsync(kubectl, noImage, "-n", ns, "create", "-f", "-");
+        Assert.NotEqual(0, missingImage.ExitCode);
+        Assert.Contains("spec.template.spec.containers[1].image: Required value", missingImage.Output);
+    }
+
     private async Task<string> NamespaceAsync(string kubectl)
     {
         var ns = cluster.NewNamespaceName("w" + kubectl.Replace(".", "", StringComparison.Ordinal));

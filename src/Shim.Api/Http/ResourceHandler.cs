@@ -99,7 +99,7 @@ public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock
                 var body = await ReadTypedBodyAsync(context, def, target.Namespace).ConfigureAwait(false);
                 CheckName(body, name);
                 CheckFields(context, def, body);
-                var updated = await registry.UpdateAsync(def, target.Namespace, name, Subresource.None, DryRun(request), _ => body, ct).ConfigureAwait(false);
+                var updated = await registry.UpdateAsync(def, target.Namespace, name, Subresource.None, DryRun(request), _ => body, ct, FieldManager(context)).ConfigureAwait(false);
                 await WriteAsync(context, 200, NewRenderer(context, def, format).Single(updated), ct).ConfigureAwait(false);
                 return;
             }
@@ -107,7 +107,8 @@ public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock
             case "PATCH":
             {
                 var updated = await PatchAsync(context, def, target.Namespace, name, Subresource.None, ct).ConfigureAwait(false);
-                await WriteAsync(context, 200, NewRenderer(context, def, format).Single(updated), ct).ConfigureAwait(false);
+                // 201 when a server-side apply created the object.
+                await WriteAsync(context, context.Response.StatusCode, NewRenderer(context, def, format).Single(updated), ct).ConfigureAwait(false);
                 return;
             }
 
@@ -134,7 +135,7 @@ public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock
                 var body = await ReadTypedBodyAsync(context, def, target.Namespace).ConfigureAwait(false);
                 CheckName(body, name);
                 CheckFields(context, def, body);
-                result = await registry.UpdateAsync(def, target.Namespace, name, Subresource.Status, DryRun(request), _ => body, ct).ConfigureAwait(false);
+                result = await registry.UpdateAsync(def, target.Namespace, name, Subresource.Status, DryRun(request), _ => body, ct, FieldManager(context)).ConfigureAwait(false);
                 break;
             case "PATCH":
                 result = await PatchAsync(context, def, target.Namespace, name, Subresource.Status, ct).ConfigureAwait(false);
@@ -160,8 +161,8 @@ public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock
             case "PUT":
             {
                 var scale = await BodyReader.ReadObjectAsync(request, ct).ConfigureAwait(false);
-                parent = await registry.UpdateAsync(def, target.Namespace, name, Subresource.Trusted, DryRun(request),
-                    current => ApplyScale(def, current, scale), ct).ConfigureAwait(false);
+                parent = await registry.UpdateAsync(def, target.Namespace, name, Subresource.Scale, DryRun(request),
+                    current => ApplyScale(def, current, scale), ct, FieldManager(context)).ConfigureAwait(false);
                 break;
             }
 
@@ -169,7 +170,7 @@ public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock
             {
                 var patch = await BodyReader.ReadBytesAsync(request, ct).ConfigureAwait(false);
                 var patchType = BodyReader.MediaType(request.ContentType);
-                parent = await registry.UpdateAsync(def, target.Namespace, name, Subresource.Trusted, DryRun(request), current =>
+                parent = await registry.UpdateAsync(def, target.Namespace, name, Subresource.Scale, DryRun(request), current =>
                 {
                     var scale = ToScale(def, current);
                     var patched = ApplyPatch(scale, patchType, patch, Schema.SchemaRegistry.Instance.ForKind("autoscaling", "v1", "Scale"));
@@ -179,7 +180,7 @@ public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock
                     }
 
                     return ApplyScale(def, current, patched);
-                }, ct).ConfigureAwait(false);
+                }, ct, FieldManager(context)).ConfigureAwait(false);
                 break;
             }
 
@@ -340,7 +341,7 @@ public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock
         var def = target.Definition;
         var body = await ReadTypedBodyAsync(context, def, target.Namespace).ConfigureAwait(false);
         CheckFields(context, def, body);
-        var created = await registry.CreateAsync(def, body, DryRun(context.Request), ct).ConfigureAwait(false);
+        var created = await registry.CreateAsync(def, body, DryRun(context.Request), ct, FieldManager(context)).ConfigureAwait(false);
         await WriteAsync(context, 201, NewRenderer(context, def, format).Single(created), ct).ConfigureAwait(false);
     }
 
@@ -348,6 +349,11 @@ public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock
     {
         var request = context.Request;
         var patchType = BodyReader.MediaType(request.ContentType);
+        if (patchType == "application/apply-patch+yaml")
+        {
+            return await ServerSideApplyAsync(context, def, ns, name, subresource, ct).ConfigureAwait(false);
+        }
+
         if (!string.IsNullOrEmpty(request.Query["force"]))
         {
             throw ApiException.Invalid(def.Group, def.Kind, name, [Errors.FieldError.Forbidden("force", "may not be specified for non-apply patch")]);
@@ -375,7 +381,77 @@ public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock
             }
 
             return patched;
-        }, ct).ConfigureAwait(false);
+        }, ct, FieldManager(context)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// PATCH with application/apply-patch+yaml: the body is the manager's whole intent; fields it stops applying
+    /// go unless someone else owns them; other managers' fields set differently are a 409 unless force=true.
+    /// An apply to a missing object creates it.
+    /// </summary>
+    private async Task<JsonObject> ServerSideApplyAsync(HttpContext context, ResourceDefinition def, string? ns, string name, Subresource subresource, CancellationToken ct)
+    {
+        var request = context.Request;
+        var manager = request.Query["fieldManager"].ToString();
+        if (manager.Length == 0)
+        {
+            throw new ApiException(422, "Invalid", "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch",
+                "", "meta.k8s.io", "PatchOptions", [new StatusCause("FieldValueRequired", "Required value: is required for apply patch", "fieldManager")]);
+        }
+
+        var force = request.Query["force"].ToString() switch
+        {
+            "" or "false" => false,
+            "true" => true,
+            var other => throw ApiException.BadRequest($"invalid value for force: {other}"),
+        };
+        var applied = BodyReader.ParseObject(await BodyReader.ReadBytesAsync(request, ct).ConfigureAwait(false), "application/yaml");
+        CheckTypeMeta(applied, def);
+        if (string.IsNullOrEmpty(applied.Str("apiVersion")) || string.IsNullOrEmpty(applied.Str("kind")))
+        {
+            throw ApiException.BadRequest("apiVersion and kind must be set in an apply patch");
+        }
+
+        CheckName(applied, name);
+        if (def.Namespaced && string.IsNullOrEmpty(applied.Str("metadata", "namespace")))
+        {
+            applied.Metadata()["namespace"] = ns;
+        }
+
+        CheckFields(context, def, applied);
+        var schema = Schema.SchemaRegistry.Instance.ForKind(def.Group, def.Version, def.Kind);
+        var sub = subresource == Subresource.Status ? "status" : null;
+        var reset = Apply.ResetFields.For(def.Group, def.Kind, sub, def.HasStatus);
+        var now = clock.GetUtcNow();
+        try
+        {
+            return await registry.UpdateAsync(def, ns, name, subresource, DryRun(request), current =>
+            {
+                var merged = Apply.ServerSideApply.Apply(current, applied, manager, force, def.ApiVersion, now, schema, sub, reset);
+                merged.Metadata().Remove("resourceVersion");
+                return merged;
+            }, ct).ConfigureAwait(false);
+        }
+        catch (ApiException ex) when (ex.Code == 404 && ex.Reason == "NotFound" && subresource == Subresource.None)
+        {
+            var created = Apply.ServerSideApply.Apply(null, applied, manager, force, def.ApiVersion, now, schema, null, reset);
+            context.Response.StatusCode = 201;
+            return await registry.CreateAsync(def, created, DryRun(request), ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The manager of a write: fieldManager, else the user agent's program name (kubectl/v1.32 → kubectl).</summary>
+    private static string FieldManager(HttpContext context)
+    {
+        var manager = context.Request.Query["fieldManager"].ToString();
+        if (manager.Length > 0)
+        {
+            return manager;
+        }
+
+        var agent = context.Request.Headers.UserAgent.ToString();
+        var slash = agent.IndexOf('/', StringComparison.Ordinal);
+        return slash > 0 ? agent[..slash] : agent.Length > 0 ? agent : "unknown";
     }
 
     private static JsonObject ApplyPatch(JsonObject current, string patchType, byte[] patch, Schema.SchemaNode? schema)

@@ -25,7 +25,8 @@ public sealed class GenericRegistry(IStore store, WatchCacheHub cache, ResourceR
     public WatchCacheHub Cache => cache;
     public ResourceRegistry Resources => resources;
 
-    public async Task<JsonObject> CreateAsync(ResourceDefinition def, JsonObject obj, bool dryRun, CancellationToken cancellationToken)
+    /// <param name="manager">The field manager recorded in managedFields; null for writes that maintain them themselves (apply).</param>
+    public async Task<JsonObject> CreateAsync(ResourceDefinition def, JsonObject obj, bool dryRun, CancellationToken cancellationToken, string? manager = null)
     {
         var meta = obj.Metadata();
         var ns = def.Namespaced ? meta.Str("namespace") : null;
@@ -85,6 +86,11 @@ public sealed class GenericRegistry(IStore store, WatchCacheHub cache, ResourceR
             throw ApiException.Invalid(def.Group, def.Kind, name, errors);
         }
 
+        if (manager is not null)
+        {
+            obj = TrackFields(def, null, obj, manager, Subresource.None);
+        }
+
         if (dryRun)
         {
             return obj;
@@ -106,7 +112,7 @@ public sealed class GenericRegistry(IStore store, WatchCacheHub cache, ResourceR
     /// compare-and-swap, retrying on a concurrent write unless the desired object pins a resourceVersion.
     /// </summary>
     public async Task<JsonObject> UpdateAsync(ResourceDefinition def, string? ns, string name, Subresource subresource, bool dryRun,
-        Func<JsonObject, JsonObject> mutate, CancellationToken cancellationToken)
+        Func<JsonObject, JsonObject> mutate, CancellationToken cancellationToken, string? manager = null)
     {
         var key = def.Key(ns, name);
         for (var attempt = 0; ; attempt++)
@@ -121,6 +127,11 @@ public sealed class GenericRegistry(IStore store, WatchCacheHub cache, ResourceR
             }
 
             var updated = PrepareUpdate(def, current, desired, subresource);
+            if (manager is not null)
+            {
+                updated = TrackFields(def, current, updated, manager, subresource);
+            }
+
             if (JsonNode.DeepEquals(updated, current))
             {
                 return current;
@@ -220,6 +231,21 @@ public sealed class GenericRegistry(IStore store, WatchCacheHub cache, ResourceR
         return entry is null ? null : Decode(entry);
     }
 
+    /// <summary>Brings metadata.managedFields up to date for a non-apply write by <paramref name="manager"/>.</summary>
+    private JsonObject TrackFields(ResourceDefinition def, JsonObject? current, JsonObject updated, string manager, Subresource subresource)
+    {
+        var sub = subresource switch { Subresource.Status => "status", Subresource.Scale => "scale", _ => null };
+        var schema = Schema.SchemaRegistry.Instance.ForKind(def.Group, def.Version, def.Kind);
+        var result = Apply.ManagedFieldsUpdater.OnUpdate(current, updated, manager, sub, def.ApiVersion, clock.GetUtcNow(), schema,
+            Apply.ResetFields.For(def.Group, def.Kind, sub, def.HasStatus));
+        if (updated.Str("metadata", "resourceVersion") is { } rv)
+        {
+            result.Metadata()["resourceVersion"] = rv;
+        }
+
+        return result;
+    }
+
     public static string Timestamp(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private JsonObject PrepareUpdate(ResourceDefinition def, JsonObject current, JsonObject desired, Subresource subresource)
@@ -235,7 +261,7 @@ public sealed class GenericRegistry(IStore store, WatchCacheHub cache, ResourceR
                 updated.Remove("status");
             }
         }
-        else if (subresource == Subresource.Trusted)
+        else if (subresource is Subresource.Trusted or Subresource.Scale)
         {
             updated = desired;
         }

@@ -8,6 +8,9 @@ public enum Subresource
     /// <summary>/status: only status changes are kept.</summary>
     Status,
 
-    /// <summary>Server-side mutations (binding, finalize, scale): the mutated object is written as produced.</summary>
+    /// <summary>Server-side mutations (binding, finalize): the mutated object is written as produced.</summary>
     Trusted,
+
+    /// <summary>/scale: written as produced, like Trusted; tracked in managedFields under the "scale" subresource.</summary>
+    Scale,
 }

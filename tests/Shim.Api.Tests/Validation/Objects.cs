@@ -22,7 +22,7 @@ internal static class Objects
          "securityContext":{"fsGroup":2000}}
         """;
 
-    private static readonly string Template = $$"""{"metadata":{"labels":{"app":"web"}},"spec":{{PodSpec}}}""";
+    private const string Template = """{"metadata":{"labels":{"app":"web"}},"spec":%PODSPEC%}""";
 
     private static readonly string JobTemplate = """
         {"metadata":{"labels":{"app":"batch"}},"spec":{"restartPolicy":"Never","containers":[{"name":"job","image":"busybox","command":["true"]}]}}
@@ -30,7 +30,7 @@ internal static class Objects
 
     public static readonly Dictionary<string, (string Group, string Resource, string Json)> Valid = new()
     {
-        ["pod"] = ("", "pods", $$"""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"web","namespace":"default","labels":{"app":"web"}},"spec":{{PodSpec}}}"""),
+        ["pod"] = ("", "pods", """{"apiVersion":"v1","kind":"Pod","metadata":{"name":"web","namespace":"default","labels":{"app":"web"}},"spec":%PODSPEC%}"""),
         ["service"] = ("", "services", """
             {"apiVersion":"v1","kind":"Service","metadata":{"name":"web","namespace":"default"},
              "spec":{"type":"ClusterIP","clusterIP":"10.96.0.10","clusterIPs":["10.96.0.10"],"ipFamilies":["IPv4"],"ipFamilyPolicy":"SingleStack",
@@ -95,46 +95,46 @@ internal static class Objects
             {"apiVersion":"v1","kind":"ResourceQuota","metadata":{"name":"rq","namespace":"default"},
              "spec":{"hard":{"pods":"10","requests.cpu":"4","limits.memory":"8Gi","count/deployments.apps":"5"}}}
             """),
-        ["podtemplate"] = ("", "podtemplates", $$"""{"apiVersion":"v1","kind":"PodTemplate","metadata":{"name":"t","namespace":"default"},"template":{{Template}}}"""),
-        ["replicationcontroller"] = ("", "replicationcontrollers", $$"""
+        ["podtemplate"] = ("", "podtemplates", """{"apiVersion":"v1","kind":"PodTemplate","metadata":{"name":"t","namespace":"default"},"template":%TEMPLATE%}"""),
+        ["replicationcontroller"] = ("", "replicationcontrollers", """
             {"apiVersion":"v1","kind":"ReplicationController","metadata":{"name":"rc","namespace":"default"},
-             "spec":{"replicas":2,"selector":{"app":"web"},"template":{{Template}}}}
+             "spec":{"replicas":2,"selector":{"app":"web"},"template":%TEMPLATE%}}
             """),
-        ["deployment"] = ("apps", "deployments", $$"""
+        ["deployment"] = ("apps", "deployments", """
             {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"default"},
-             "spec":{"replicas":3,"selector":{"matchLabels":{"app":"web"}},"template":{{Template}},
+             "spec":{"replicas":3,"selector":{"matchLabels":{"app":"web"}},"template":%TEMPLATE%,
               "strategy":{"type":"RollingUpdate","rollingUpdate":{"maxSurge":"25%","maxUnavailable":"25%"}},"revisionHistoryLimit":10,"progressDeadlineSeconds":600}}
             """),
-        ["replicaset"] = ("apps", "replicasets", $$"""
+        ["replicaset"] = ("apps", "replicasets", """
             {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"web-5d9f","namespace":"default"},
-             "spec":{"replicas":3,"selector":{"matchExpressions":[{"key":"app","operator":"In","values":["web","api"]}]},"template":{{Template}}}}
+             "spec":{"replicas":3,"selector":{"matchExpressions":[{"key":"app","operator":"In","values":["web","api"]}]},"template":%TEMPLATE%}}
             """),
-        ["statefulset"] = ("apps", "statefulsets", $$"""
+        ["statefulset"] = ("apps", "statefulsets", """
             {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"db","namespace":"default"},
-             "spec":{"replicas":3,"serviceName":"db","selector":{"matchLabels":{"app":"web"}},"template":{{Template}},
+             "spec":{"replicas":3,"serviceName":"db","selector":{"matchLabels":{"app":"web"}},"template":%TEMPLATE%,
               "podManagementPolicy":"OrderedReady","updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"partition":0}},
               "volumeClaimTemplates":[{"metadata":{"name":"data"},"spec":{"accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"1Gi"}}}}]}}
             """),
-        ["daemonset"] = ("apps", "daemonsets", $$"""
+        ["daemonset"] = ("apps", "daemonsets", """
             {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"agent","namespace":"kube-system"},
-             "spec":{"selector":{"matchLabels":{"app":"web"}},"template":{{Template}},
+             "spec":{"selector":{"matchLabels":{"app":"web"}},"template":%TEMPLATE%,
               "updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"maxUnavailable":1,"maxSurge":0}},"revisionHistoryLimit":10}}
             """),
         ["controllerrevision"] = ("apps", "controllerrevisions", """
             {"apiVersion":"apps/v1","kind":"ControllerRevision","metadata":{"name":"web-1","namespace":"default"},"data":{"spec":{}},"revision":1}
             """),
-        ["job"] = ("batch", "jobs", $$"""
+        ["job"] = ("batch", "jobs", """
             {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"pi","namespace":"default"},
-             "spec":{"completions":3,"parallelism":2,"backoffLimit":6,"completionMode":"NonIndexed","template":{{JobTemplate}}}}
+             "spec":{"completions":3,"parallelism":2,"backoffLimit":6,"completionMode":"NonIndexed","template":%JOBTEMPLATE%}}
             """),
-        ["manual-job"] = ("batch", "jobs", $$"""
+        ["manual-job"] = ("batch", "jobs", """
             {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"manual","namespace":"default"},
-             "spec":{"manualSelector":true,"selector":{"matchLabels":{"app":"batch"}},"template":{{JobTemplate}}}}
+             "spec":{"manualSelector":true,"selector":{"matchLabels":{"app":"batch"}},"template":%JOBTEMPLATE%}}
             """),
-        ["cronjob"] = ("batch", "cronjobs", $$"""
+        ["cronjob"] = ("batch", "cronjobs", """
             {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"nightly","namespace":"default"},
              "spec":{"schedule":"*/5 1-3,5 * JAN-jun mon-fri","timeZone":"Europe/Paris","concurrencyPolicy":"Forbid","successfulJobsHistoryLimit":3,
-              "jobTemplate":{"spec":{"backoffLimit":2,"template":{{JobTemplate}}}}}}
+              "jobTemplate":{"spec":{"backoffLimit":2,"template":%JOBTEMPLATE%}}}}
             """),
         ["hpa"] = ("autoscaling", "horizontalpodautoscalers", """
             {"apiVersion":"autoscaling/v2","kind":"HorizontalPodAutoscaler","metadata":{"name":"web","namespace":"default"},
@@ -212,5 +212,10 @@ internal static class Objects
             """),
     };
 
-    public static JsonObject Parse(string name) => (JsonObject)JsonNode.Parse(Valid[name].Json)!;
+    public static JsonObject Parse(string name) => (JsonObject)JsonNode.Parse(Expand(Valid[name].Json))!;
+
+    private static string Expand(string json) =>
+        json.Replace("%TEMPLATE%", Template, StringComparison.Ordinal)
+            .Replace("%JOBTEMPLATE%", JobTemplate, StringComparison.Ordinal)
+            .Replace("%PODSPEC%", PodSpec, StringComparison.Ordinal);
 }

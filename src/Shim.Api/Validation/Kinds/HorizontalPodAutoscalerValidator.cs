@@ -165,14 +165,7 @@ public static class HorizontalPodAutoscalerValidator
             "ContainerResource" => "containerResource",
             _ => null,
         };
-        if (expected is null)
-        {
-            if (type.Length > 0)
-            {
-                errors.Add(Err.NotSupported(path + ".type", type, MetricTypes));
-            }
-        }
-        else if (!spec.IsSet(expected))
+        if (expected is not null && !spec.IsSet(expected))
         {
             errors.Add(Err.Required($"{path}.{expected}", "must populate information for the given metric source"));
         }
