@@ -20,8 +20,14 @@ public abstract class Cluster : IDisposable
     public Task<ProcessResult> KubectlAsync(string version, params string[] args) => KubectlInAsync(version, null, args);
 
     public Task<ProcessResult> KubectlInAsync(string version, string? stdin, params string[] args) =>
-        ProcessRunner.RunAsync(Tools.KubectlPath(version), args.Append($"--cache-dir={CacheDir}"),
-            new Dictionary<string, string> { ["KUBECONFIG"] = Server.Kubeconfig, ["HOME"] = CacheDir }, stdin, TimeSpan.FromSeconds(60));
+        KubectlWithEnvAsync(version, stdin, new Dictionary<string, string>(), args);
+
+    public Task<ProcessResult> KubectlWithEnvAsync(string version, string? stdin, Dictionary<string, string> env, params string[] args)
+    {
+        env["KUBECONFIG"] = Server.Kubeconfig;
+        env["HOME"] = CacheDir;
+        return ProcessRunner.RunAsync(Tools.KubectlPath(version), args.Append($"--cache-dir={CacheDir}"), env, stdin, TimeSpan.FromSeconds(60));
+    }
 
     /// <summary>Runs kubectl and fails the test with its output when it exits non-zero.</summary>
     public async Task<string> OkAsync(string version, params string[] args)

@@ -151,6 +151,35 @@ public abstract class KubectlWorkflowSuite(Cluster cluster)
         Assert.Contains("spec.template.spec.containers[1].image: Required value", missingImage.Output);
     }
 
+    [Theory]
+    [MemberData(nameof(Tools.KubectlVersions), MemberType = typeof(Tools))]
+    public async Task DiffEditPruneAndSetResources(string kubectl)
+    {
+        var ns = await NamespaceAsync(kubectl);
+        var labelled = Deployment.Replace("  name: web\n", "  name: web\n  labels: {set: a}\n", StringComparison.Ordinal);
+        await cluster.OkWithInputAsync(kubectl, labelled, "-n", ns, "apply", "-f", "-");
+        Assert.Equal(0, (await cluster.KubectlInAsync(kubectl, labelled, "-n", ns, "diff", "-f", "-")).ExitCode);
+        var changed = await cluster.KubectlInAsync(kubectl, labelled.Replace("nginx:1.25", "nginx:1.29", StringComparison.Ordinal), "-n", ns, "diff", "-f", "-");
+        Assert.Equal(1, changed.ExitCode);
+        Assert.Matches(@"(?m)^\+\s+(- )?image: nginx:1.29$", changed.Stdout);
+        Assert.Equal("nginx:1.25", await cluster.OkAsync(kubectl, "-n", ns, "get", "deploy", "web", "-o", "jsonpath={.spec.template.spec.containers[0].image}"));
+
+        var edit = await cluster.KubectlWithEnvAsync(kubectl, null, new Dictionary<string, string> { ["KUBE_EDITOR"] = "sed -i s/nginx:1.25/nginx:1.28/" },
+            "-n", ns, "edit", "deploy", "web");
+        Assert.True(edit.ExitCode == 0, edit.Output);
+        Assert.Equal("nginx:1.28", await cluster.OkAsync(kubectl, "-n", ns, "get", "deploy", "web", "-o", "jsonpath={.spec.template.spec.containers[0].image}"));
+
+        await cluster.OkAsync(kubectl, "-n", ns, "set", "resources", "deploy/web", "-c", "web", "--limits=cpu=200m,memory=64Mi", "--requests=cpu=100m");
+        Assert.Equal("200m 100m", await cluster.OkAsync(kubectl, "-n", ns, "get", "deploy", "web", "-o", "jsonpath={.spec.template.spec.containers[0].resources.limits.cpu} {.spec.template.spec.containers[0].resources.requests.cpu}"));
+
+        // A second applied object with the same label is pruned when it leaves the manifest set.
+        var other = """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"extra","labels":{"set":"a"}}}""";
+        await cluster.OkWithInputAsync(kubectl, other, "-n", ns, "apply", "-f", "-");
+        var pruned = await cluster.OkWithInputAsync(kubectl, labelled, "-n", ns, "apply", "--prune", "-l", "set=a", "--prune-allowlist=core/v1/ConfigMap", "--prune-allowlist=apps/v1/Deployment", "-f", "-");
+        Assert.Contains("configmap/extra pruned", pruned);
+        Assert.Contains("NotFound", (await cluster.KubectlAsync(kubectl, "-n", ns, "get", "cm", "extra")).Output);
+    }
+
     private async Task<string> NamespaceAsync(string kubectl)
     {
         var ns = cluster.NewNamespaceName("w" + kubectl.Replace(".", "", StringComparison.Ordinal));
