@@ -602,7 +602,7 @@ public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock
         }
 
         var cache = Hub.CacheFor(def);
-        System.Collections.Immutable.ImmutableSortedDictionary<string, CachedObject> snapshot;
+        Snapshot snapshot;
         long revision;
         string? afterKey = null;
         if (options.Continue is not null)
@@ -651,7 +651,7 @@ public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock
     }
 
     /// <summary>resourceVersion semantics of reads: unset = consistent (latest), "0" = any cached state, N = not older than N (or exactly N).</summary>
-    private async Task<(System.Collections.Immutable.ImmutableSortedDictionary<string, CachedObject>, long)> SnapshotForReadAsync(
+    private async Task<(Snapshot, long)> SnapshotForReadAsync(
         ResourceCache cache, string? resourceVersion, string? match, CancellationToken ct)
     {
         if (resourceVersion is null)

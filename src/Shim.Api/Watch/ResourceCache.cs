@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Shim.Api.Resources;
 
 namespace Shim.Api.Watch;
@@ -12,10 +11,10 @@ public sealed class ResourceCache
 {
     private readonly Lock _gate = new();
     private readonly int _historyCapacity;
-    private readonly Queue<(WatchEvent Event, ImmutableSortedDictionary<string, CachedObject> After)> _history = new();
+    private readonly Queue<(WatchEvent Event, Snapshot After)> _history = new();
     private readonly List<Watcher> _watchers = [];
-    private ImmutableSortedDictionary<string, CachedObject> _current = ImmutableSortedDictionary.Create<string, CachedObject>(StringComparer.Ordinal);
-    private ImmutableSortedDictionary<string, CachedObject> _base;
+    private Snapshot _current = Snapshot.Empty;
+    private Snapshot _base;
     private long _historyStart;
     private long _lastApplied;
 
@@ -47,7 +46,7 @@ public sealed class ResourceCache
     {
         lock (_gate)
         {
-            _current = objects.ToImmutableSortedDictionary(o => o.Key, o => o, StringComparer.Ordinal);
+            _current = Snapshot.From(objects);
             _base = _current;
             _historyStart = revision;
             _history.Clear();
@@ -106,7 +105,7 @@ public sealed class ResourceCache
     }
 
     /// <summary>The current objects and the revision they are the state of.</summary>
-    public (ImmutableSortedDictionary<string, CachedObject> Snapshot, long Revision) Current()
+    public (Snapshot Snapshot, long Revision) Current()
     {
         lock (_gate)
         {
@@ -115,7 +114,7 @@ public sealed class ResourceCache
     }
 
     /// <summary>The state as of <paramref name="revision"/>, or null when that is older than the retained history.</summary>
-    public ImmutableSortedDictionary<string, CachedObject>? SnapshotAt(long revision)
+    public Snapshot? SnapshotAt(long revision)
     {
         lock (_gate)
         {
@@ -188,7 +187,7 @@ public sealed class ResourceCache
     }
 
     /// <summary>Objects of a snapshot matching a filter, in key order, starting after <paramref name="afterKey"/>.</summary>
-    public static IEnumerable<CachedObject> Scan(ImmutableSortedDictionary<string, CachedObject> snapshot, ObjectFilter filter, string? afterKey = null)
+    public static IEnumerable<CachedObject> Scan(Snapshot snapshot, ObjectFilter filter, string? afterKey = null)
     {
         var prefix = filter.Definition.NamespacePrefix(filter.Namespace);
         var name = filter.Fields.RequiredValue("metadata.name");
@@ -204,7 +203,9 @@ public sealed class ResourceCache
             yield break;
         }
 
-        foreach (var (key, o) in snapshot)
+        // A namespaced list reads only its namespace's bucket.
+        var source = filter.Definition.Namespaced && filter.Namespace is not null ? snapshot.InNamespace(filter.Namespace) : snapshot;
+        foreach (var (key, o) in source)
         {
             if (afterKey is not null && string.CompareOrdinal(key, afterKey) <= 0)
             {

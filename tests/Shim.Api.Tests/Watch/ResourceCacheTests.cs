@@ -68,6 +68,24 @@ public sealed class ResourceCacheTests
     }
 
     [Fact]
+    public void SnapshotEnumeratesInKeyOrderAcrossNamespaceBuckets()
+    {
+        CachedObject In(string ns, string name) => CachedObject.FromStored(ConfigMaps.Key(ns, name),
+            Encoding.UTF8.GetBytes($$$"""{"metadata":{"name":"{{{name}}}","namespace":"{{{ns}}}"}}"""), 1);
+        var objects = new[] { In("a", "x"), In("a-b", "y"), In("a", "z"), In("b", "w"), In("a0", "v") };
+        var snapshot = Snapshot.From(objects);
+        Assert.Equal(objects.Select(o => o.Key).Order(StringComparer.Ordinal), snapshot.Select(p => p.Key));
+        Assert.Equal(["x", "z"], snapshot.InNamespace("a").Select(p => p.Value.Name));
+        Assert.Equal(5, snapshot.Count);
+        var smaller = snapshot.Remove(ConfigMaps.Key("a-b", "y"));
+        Assert.Equal(4, smaller.Count);
+        Assert.Empty(smaller.InNamespace("a-b"));
+        Assert.Equal(5, snapshot.Count);
+        var filter = new ObjectFilter(ConfigMaps, "a", LabelSelector.Everything, FieldSelector.Everything);
+        Assert.Equal(["z"], ResourceCache.Scan(snapshot, filter, afterKey: ConfigMaps.Key("a", "x")).Select(o => o.Name));
+    }
+
+    [Fact]
     public void InitialStateListsMatchingObjects()
     {
         var cache = new ResourceCache(ConfigMaps, historyCapacity: 10, () => 7);
