@@ -29,19 +29,10 @@ public abstract class Cluster : IDisposable
         return ProcessRunner.RunAsync(Tools.KubectlPath(version), args.Append($"--cache-dir={CacheDir}"), env, stdin, TimeSpan.FromSeconds(60));
     }
 
-    /// <summary>Runs kubectl and fails the test with its output when it exits non-zero.</summary>
-    public async Task<string> OkAsync(string version, params string[] args)
-    {
-        var result = await KubectlAsync(version, args);
-        if (result.ExitCode != 0)
-        {
-            throw new Xunit.Sdk.XunitException($"kubectl {version} {string.Join(' ', args)} failed ({result.ExitCode}):\n{result.Output}");
-        }
+    /// <summary>Runs kubectl and fails the test with its output when it exits non-zero; returns stdout without the last newline.</summary>
+    public Task<string> OkAsync(string version, params string[] args) => OkWithInputAsync(version, null, args);
 
-        return result.Stdout.TrimEnd('\n');
-    }
-
-    public async Task<string> OkWithInputAsync(string version, string stdin, params string[] args)
+    public async Task<string> OkWithInputAsync(string version, string? stdin, params string[] args)
     {
         var result = await KubectlInAsync(version, stdin, args);
         if (result.ExitCode != 0)

@@ -77,7 +77,7 @@ public sealed class DiscoveryDocuments(ResourceRegistry registry)
         {
             ["kind"] = "APIResourceList",
             ["apiVersion"] = "v1",
-            ["groupVersion"] = definitions[0].GroupVersion,
+            ["groupVersion"] = definitions[0].ApiVersion,
             ["resources"] = resources,
         };
     }

@@ -16,6 +16,8 @@ public static class Endpoints
 {
     private const string AggregatedV2 = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
     private const string AggregatedV2Beta1 = "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList";
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Rendered = new(StringComparer.Ordinal);
+    private static readonly Lazy<byte[]> OpenApiV2Protobuf = new(() => OpenApiV2.Protobuf(ServerVersion.GitVersion));
 
     public static void MapKubernetesApi(this IEndpointRouteBuilder app)
     {
@@ -28,21 +30,20 @@ public static class Endpoints
         app.MapGet("/version", () => Json(ServerVersion.Document()));
         app.MapGet("/api", (HttpContext c, DiscoveryDocuments d) => Discovery(c, d, core: true));
         app.MapGet("/apis", (HttpContext c, DiscoveryDocuments d) => Discovery(c, d, core: false));
-        app.MapGet("/api/v1", (DiscoveryDocuments d) => Json(d.ApiResourceList("", "v1")!));
-        app.MapGet("/apis/{group}", (string group, DiscoveryDocuments d) =>
-            d.ApiGroupDocument(group) is { } doc ? Json(doc) : throw PathNotFound());
+        app.MapGet("/api/v1", (DiscoveryDocuments d) => Cached("/api/v1", () => d.ApiResourceList("", "v1")));
+        app.MapGet("/apis/{group}", (string group, DiscoveryDocuments d) => Cached($"/apis/{group}", () => d.ApiGroupDocument(group)));
         app.MapGet("/apis/{group}/{version}", (string group, string version, DiscoveryDocuments d) =>
-            d.ApiResourceList(group, version) is { } doc ? Json(doc) : throw PathNotFound());
+            Cached($"/apis/{group}/{version}", () => d.ApiResourceList(group, version)));
         app.MapGet("/openapi/v2", (HttpContext c) => c.Request.Headers.Accept.ToString().Contains(OpenApiV2.ProtobufMediaType, StringComparison.Ordinal)
-            ? Results.Bytes(OpenApiV2.Protobuf(ServerVersion.GitVersion), "application/octet-stream")
-            : Json(OpenApiV2.Json(ServerVersion.GitVersion)));
-        app.MapGet("/openapi/v3", (OpenApiV3 o) => Json(o.Index()));
+            ? Results.Bytes(OpenApiV2Protobuf.Value, "application/octet-stream")
+            : Cached("/openapi/v2", () => OpenApiV2.Json(ServerVersion.GitVersion)));
+        app.MapGet("/openapi/v3", (OpenApiV3 o) => Cached("/openapi/v3", o.Index));
         app.MapGet("/openapi/v3/{**path}", (string path, OpenApiV3 o, HttpContext c) =>
         {
             var doc = o.Get(path) ?? throw PathNotFound();
             c.Response.Headers.ETag = $"\"{o.Hash(path)}\"";
             c.Response.Headers.CacheControl = c.Request.Query.ContainsKey("hash") ? "public, immutable" : "no-cache, private";
-            return Json(doc);
+            return Cached("/openapi/v3/" + path, () => doc);
         });
         app.Map("/api/v1/namespaces/{ns}/bindings", (string ns, HttpContext c, ResourceHandler h) =>
             c.Request.Method == "POST" ? h.BindingsAsync(c, ns) : throw ApiException.MethodNotSupported("", "bindings", c.Request.Method.ToLowerInvariant()));
@@ -75,12 +76,12 @@ public static class Endpoints
             {
                 if (set.Contains("v=v2"))
                 {
-                    return Results.Content(documents.Aggregated(core, "v2").ToJsonString(), AggregatedV2);
+                    return Results.Content(Rendered.GetOrAdd($"aggregated/{core}/v2", _ => documents.Aggregated(core, "v2").ToJsonString()), AggregatedV2);
                 }
 
                 if (set.Contains("v=v2beta1"))
                 {
-                    return Results.Content(documents.Aggregated(core, "v2beta1").ToJsonString(), AggregatedV2Beta1);
+                    return Results.Content(Rendered.GetOrAdd($"aggregated/{core}/v2beta1", _ => documents.Aggregated(core, "v2beta1").ToJsonString()), AggregatedV2Beta1);
                 }
 
                 continue;
@@ -103,6 +104,19 @@ public static class Endpoints
     }
 
     private static IResult Json(JsonObject body) => Results.Content(body.ToJsonString(), "application/json");
+
+    /// <summary>Discovery and OpenAPI documents never change while the server runs: each is rendered once.</summary>
+    /// <remarks>Misses are not remembered, so unknown paths cannot grow the cache.</remarks>
+    private static IResult Cached(string key, Func<JsonObject?> build)
+    {
+        if (!Rendered.TryGetValue(key, out var json))
+        {
+            json = build()?.ToJsonString() ?? throw PathNotFound();
+            Rendered.TryAdd(key, json);
+        }
+
+        return Results.Content(json, "application/json");
+    }
 
     private static ApiException PathNotFound() => new(404, "NotFound", "the server could not find the requested resource");
 }

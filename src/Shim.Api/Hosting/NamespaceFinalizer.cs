@@ -43,7 +43,7 @@ public sealed class NamespaceFinalizer(GenericRegistry registry, WatchCacheHub h
         foreach (var def in registry.Resources.All.Where(d => d.Namespaced))
         {
             var (snapshot, _) = hub.CacheFor(def).Current();
-            foreach (var o in snapshot.Values.Where(o => o.Namespace == ns))
+            foreach (var o in snapshot.InNamespace(ns).Select(p => p.Value))
             {
                 remaining++;
                 if (o.Object.At("metadata", "deletionTimestamp") is null)

@@ -123,7 +123,11 @@ public sealed class Renderer(ResourceDefinition definition, OutputFormat format,
         return buffer.ToArray();
     }
 
-    public JsonObject Bookmark(long revision, bool initialEventsEnd)
+    /// <summary>The BOOKMARK line that ends a WatchList's initial events.</summary>
+    public byte[] InitialEventsEnd(long revision) =>
+        Encoding.UTF8.GetBytes($"{{\"type\":\"BOOKMARK\",\"object\":{Bookmark(revision, initialEventsEnd: true).ToJsonString()}}}\n");
+
+    private JsonObject Bookmark(long revision, bool initialEventsEnd)
     {
         var meta = new JsonObject { ["resourceVersion"] = revision.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         if (initialEventsEnd)

@@ -18,6 +18,7 @@ namespace Shim.Api.Http;
 public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock)
 {
     private static readonly TimeSpan FutureRevisionWait = TimeSpan.FromSeconds(3);
+    private static readonly Lazy<Schema.SchemaNode?> ScaleSchema = new(() => Schema.SchemaRegistry.Instance.ForKind("autoscaling", "v1", "Scale"));
 
     private WatchCacheHub Hub => registry.Cache;
 
@@ -96,9 +97,7 @@ public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock
 
             case "PUT":
             {
-                var body = await ReadTypedBodyAsync(context, def, target.Namespace).ConfigureAwait(false);
-                CheckName(body, name);
-                CheckFields(context, def, body);
+                var body = await ReadTypedBodyAsync(context, def, target.Namespace, name).ConfigureAwait(false);
                 var updated = await registry.UpdateAsync(def, target.Namespace, name, Subresource.None, DryRun(request), _ => body, ct, FieldManager(context)).ConfigureAwait(false);
                 await WriteAsync(context, 200, NewRenderer(context, def, format).Single(updated), ct).ConfigureAwait(false);
                 return;
@@ -132,9 +131,7 @@ public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock
                 result = (await GetAsync(def, target.Namespace, name, request.Query["resourceVersion"], ct).ConfigureAwait(false)).Object;
                 break;
             case "PUT":
-                var body = await ReadTypedBodyAsync(context, def, target.Namespace).ConfigureAwait(false);
-                CheckName(body, name);
-                CheckFields(context, def, body);
+                var body = await ReadTypedBodyAsync(context, def, target.Namespace, name).ConfigureAwait(false);
                 result = await registry.UpdateAsync(def, target.Namespace, name, Subresource.Status, DryRun(request), _ => body, ct, FieldManager(context)).ConfigureAwait(false);
                 break;
             case "PATCH":
@@ -173,7 +170,7 @@ public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock
                 parent = await registry.UpdateAsync(def, target.Namespace, name, Subresource.Scale, DryRun(request), current =>
                 {
                     var scale = ToScale(def, current);
-                    var patched = ApplyPatch(scale, patchType, patch, Schema.SchemaRegistry.Instance.ForKind("autoscaling", "v1", "Scale"));
+                    var patched = ApplyPatch(scale, patchType, patch, ScaleSchema.Value);
                     if (patched.Str("metadata", "resourceVersion") == scale.Str("metadata", "resourceVersion"))
                     {
                         patched.Metadata().Remove("resourceVersion");
@@ -317,8 +314,7 @@ public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock
     private async Task FinalizeNamespaceAsync(HttpContext context, RequestTarget target, CancellationToken ct)
     {
         var def = target.Definition;
-        var body = await ReadTypedBodyAsync(context, def, null).ConfigureAwait(false);
-        CheckName(body, target.Name!);
+        var body = await ReadTypedBodyAsync(context, def, null, target.Name).ConfigureAwait(false);
         var result = await registry.UpdateAsync(def, null, target.Name!, Subresource.Trusted, DryRun(context.Request), current =>
         {
             current.Ensure("spec")["finalizers"] = body.At("spec", "finalizers")?.DeepClone() ?? new JsonArray();
@@ -339,8 +335,7 @@ public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock
     private async Task CreateAsync(HttpContext context, RequestTarget target, OutputFormat format, CancellationToken ct)
     {
         var def = target.Definition;
-        var body = await ReadTypedBodyAsync(context, def, target.Namespace).ConfigureAwait(false);
-        CheckFields(context, def, body);
+        var body = await ReadTypedBodyAsync(context, def, target.Namespace, name: null).ConfigureAwait(false);
         var created = await registry.CreateAsync(def, body, DryRun(context.Request), ct, FieldManager(context)).ConfigureAwait(false);
         await WriteAsync(context, 201, NewRenderer(context, def, format).Single(created), ct).ConfigureAwait(false);
     }
@@ -364,7 +359,7 @@ public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock
         return await registry.UpdateAsync(def, ns, name, subresource, DryRun(request), current =>
         {
             var rv = current.Str("metadata", "resourceVersion");
-            var patched = ApplyPatch(current, patchType, patch, Schema.SchemaRegistry.Instance.ForKind(def.Group, def.Version, def.Kind));
+            var patched = ApplyPatch(current, patchType, patch, def.Schema);
             CheckTypeMeta(patched, def);
             // Retries re-run this function: warn once.
             CheckFields(warned ? null : context, def, patched);
@@ -419,7 +414,7 @@ public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock
         }
 
         CheckFields(context, def, applied);
-        var schema = Schema.SchemaRegistry.Instance.ForKind(def.Group, def.Version, def.Kind);
+        var schema = def.Schema;
         var sub = subresource == Subresource.Status ? "status" : null;
         var reset = Apply.ResetFields.For(def.Group, def.Kind, sub, def.HasStatus);
         var now = clock.GetUtcNow();
@@ -750,8 +745,7 @@ public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock
 
             if (options.SendInitialEvents && options.AllowBookmarks)
             {
-                var bookmark = renderer.Bookmark(watcher.StartRevision, initialEventsEnd: true);
-                await response.Body.WriteAsync(System.Text.Encoding.UTF8.GetBytes($"{{\"type\":\"BOOKMARK\",\"object\":{bookmark.ToJsonString()}}}\n"), deadline.Token).ConfigureAwait(false);
+                await response.Body.WriteAsync(renderer.InitialEventsEnd(watcher.StartRevision), deadline.Token).ConfigureAwait(false);
             }
 
             await response.Body.FlushAsync(deadline.Token).ConfigureAwait(false);
@@ -777,7 +771,11 @@ public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock
         }
     }
 
-    private static async Task<JsonObject> ReadTypedBodyAsync(HttpContext context, ResourceDefinition def, string? ns)
+    /// <summary>
+    /// The body of a create or update: type meta checked against the URL, namespace filled or checked, the name
+    /// checked against the URL's (<paramref name="name"/> null on create), unknown fields handled per fieldValidation.
+    /// </summary>
+    private static async Task<JsonObject> ReadTypedBodyAsync(HttpContext context, ResourceDefinition def, string? ns, string? name)
     {
         var body = await BodyReader.ReadObjectAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
         CheckTypeMeta(body, def);
@@ -802,6 +800,12 @@ public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock
             }
         }
 
+        if (name is not null)
+        {
+            CheckName(body, name);
+        }
+
+        CheckFields(context, def, body);
         return body;
     }
 
@@ -817,7 +821,7 @@ public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock
             throw ApiException.BadRequest($"fieldValidation parameter unsupported: {directive}; supported values: Ignore, Warn, Strict");
         }
 
-        if (Schema.SchemaRegistry.Instance.ForKind(def.Group, def.Version, def.Kind) is not { } schema)
+        if (def.Schema is not { } schema)
         {
             return;
         }

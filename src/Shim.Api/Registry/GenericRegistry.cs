@@ -235,7 +235,7 @@ public sealed class GenericRegistry(IStore store, WatchCacheHub cache, ResourceR
     private JsonObject TrackFields(ResourceDefinition def, JsonObject? current, JsonObject updated, string manager, Subresource subresource)
     {
         var sub = subresource switch { Subresource.Status => "status", Subresource.Scale => "scale", _ => null };
-        var schema = Schema.SchemaRegistry.Instance.ForKind(def.Group, def.Version, def.Kind);
+        var schema = def.Schema;
         var result = Apply.ManagedFieldsUpdater.OnUpdate(current, updated, manager, sub, def.ApiVersion, clock.GetUtcNow(), schema,
             Apply.ResetFields.For(def.Group, def.Kind, sub, def.HasStatus));
         if (updated.Str("metadata", "resourceVersion") is { } rv)

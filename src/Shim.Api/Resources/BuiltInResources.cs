@@ -51,11 +51,8 @@ public static class BuiltInResources
             Group = "", Version = "v1", Resource = "namespaces", Kind = "Namespace", Namespaced = false, ShortNames = ["ns"],
             HasStatus = true, ResetStatusOnCreate = true, NameRule = NameRule.Dns1123Label, ReturnDeletedObject = true,
             FieldLabels = Fields(("status.phase", o => o.Str("status", "phase"))),
-            PrepareForCreate = o =>
-            {
-                o["status"] = new JsonObject { ["phase"] = "Active" };
-                o.Ensure("spec")["finalizers"] = new JsonArray("kubernetes");
-            },
+            // Phase Active and the name label come from defaulting; the "kubernetes" finalizer is the registry's.
+            PrepareForCreate = o => o.Ensure("spec")["finalizers"] = new JsonArray("kubernetes"),
         };
         yield return new ResourceDefinition
         {

@@ -11,6 +11,7 @@ namespace Shim.Api.Resources;
 public sealed class ResourceDefinition
 {
     private ITablePrinter? _printer;
+    private Lazy<Schema.SchemaNode?>? _schema;
 
     public required string Group { get; init; }
     public required string Version { get; init; }
@@ -43,7 +44,6 @@ public sealed class ResourceDefinition
     public Action<JsonObject>? PrepareForCreate { get; init; }
 
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
-    public string GroupVersion => ApiVersion;
     public string ListKind => Kind + "List";
     public string SingularName => Kind.ToLowerInvariant();
     public string GroupResource => Group.Length == 0 ? Resource : $"{Resource}.{Group}";
@@ -54,6 +54,9 @@ public sealed class ResourceDefinition
     public IReadOnlyList<string> Verbs { get; init; } = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 
     public ITablePrinter Printer => _printer ??= TablePrinters.For(Group, Kind);
+
+    /// <summary>The kind's schema from openapi/schema, looked up once; null for kinds without one.</summary>
+    public Schema.SchemaNode? Schema => (_schema ??= new Lazy<Schema.SchemaNode?>(() => Shim.Api.Schema.SchemaRegistry.Instance.ForKind(Group, Version, Kind))).Value;
 
     public string Key(string? ns, string name) => Namespaced ? $"{KeyPrefix}{ns}/{name}" : KeyPrefix + name;
 
