@@ -10,9 +10,12 @@ public sealed class ShimServer : IDisposable
     private readonly StringBuilder _log = new();
     private Process? _process;
 
-    public ShimServer(string store)
+    private readonly string[] _extraArgs;
+
+    public ShimServer(string store, params string[] extraArgs)
     {
         _store = store;
+        _extraArgs = extraArgs;
         Port = Ports.Free();
         DataDir = Directory.CreateTempSubdirectory("shim-server-").FullName;
         Start();
@@ -43,7 +46,7 @@ public sealed class ShimServer : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var a in new[] { shim, "server", "--data-dir", DataDir, "--port", Port.ToString(), "--store", _store, "--disable-agent" })
+        foreach (var a in new[] { shim, "server", "--data-dir", DataDir, "--port", Port.ToString(), "--store", _store, "--disable-agent" }.Concat(_extraArgs))
         {
             info.ArgumentList.Add(a);
         }
