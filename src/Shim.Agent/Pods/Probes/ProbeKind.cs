@@ -1,0 +1,8 @@
+namespace Shim.Agent.Pods.Probes;
+
+public enum ProbeKind
+{
+    Liveness,
+    Readiness,
+    Startup,
+}
