@@ -21,6 +21,7 @@ public sealed partial class Informer<T> : IInformer
     private readonly List<Action<T>> _onAdd = [];
     private readonly List<Action<T, T>> _onUpdate = [];
     private readonly List<Action<T>> _onDelete = [];
+    private readonly List<Action<IReadOnlyCollection<T>>> _onListed = [];
 
     public Informer(KubeClient client, ILogger logger, string? @namespace = null, ListQuery? query = null)
     {
@@ -44,6 +45,9 @@ public sealed partial class Informer<T> : IInformer
     public void OnUpdate(Action<T, T> handler) => _onUpdate.Add(handler);
 
     public void OnDelete(Action<T> handler) => _onDelete.Add(handler);
+
+    /// <summary>Called after every full list (the first and each relist) with the complete cache.</summary>
+    public void OnListed(Action<IReadOnlyCollection<T>> handler) => _onListed.Add(handler);
 
     /// <summary>Adds, updates and deletes all call <paramref name="handler"/> with the object's key.</summary>
     public void OnChange(Action<T> handler)
@@ -106,6 +110,12 @@ public sealed partial class Informer<T> : IInformer
         }
 
         ResourceVersion = list.ResourceVersion;
+        var all = List();
+        foreach (var handler in _onListed)
+        {
+            Safely(() => handler(all));
+        }
+
         _synced.TrySetResult();
     }
 
