@@ -178,7 +178,11 @@ public sealed class DiscoveryDocuments(ResourceRegistry registry)
     {
         if (d.Resource == "pods" && d.Group.Length == 0)
         {
+            yield return ("attach", "PodAttachOptions", null, null, ["create", "get"]);
             yield return ("binding", "Binding", null, null, ["create"]);
+            yield return ("exec", "PodExecOptions", null, null, ["create", "get"]);
+            yield return ("log", "Pod", null, null, ["get"]);
+            yield return ("portforward", "PodPortForwardOptions", null, null, ["create", "get"]);
         }
 
         if (d.Resource == "namespaces" && d.Group.Length == 0)

@@ -63,6 +63,7 @@ public static class ApiServerHost
         services.AddHostedService(sp => sp.GetRequiredService<WatchCacheHub>());
         services.AddSingleton<GenericRegistry>();
         services.AddSingleton<ResourceHandler>();
+        services.AddSingleton(new NodeProxy.AgentForwarder(ca.LoadClientCertificate("apiserver-kubelet-client", "kube-apiserver-kubelet-client", ["system:masters"])));
         services.AddSingleton<DiscoveryDocuments>();
         services.AddSingleton(new OpenApiV3(registry, ServerVersion.GitVersion));
         services.AddSingleton<Bootstrapper>();

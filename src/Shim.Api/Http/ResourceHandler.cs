@@ -15,7 +15,7 @@ namespace Shim.Api.Http;
 /// The generic REST handlers: one implementation of every verb for every resource, with per-kind behaviour
 /// taken from the resource's definition.
 /// </summary>
-public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock)
+public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock, NodeProxy.AgentForwarder agents)
 {
     private static readonly TimeSpan FutureRevisionWait = TimeSpan.FromSeconds(3);
     private static readonly Lazy<Schema.SchemaNode?> ScaleSchema = new(() => Schema.SchemaRegistry.Instance.ForKind("autoscaling", "v1", "Scale"));
@@ -27,6 +27,12 @@ public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock
         var ct = context.RequestAborted;
         var request = context.Request;
         var def = target.Definition;
+        if (target.Name is not null && target.Subresource is "log" or "exec" or "attach" or "portforward" && target.Definition.Resource == "pods" && target.Definition.Group.Length == 0)
+        {
+            await ConnectToPodAsync(context, target, ct).ConfigureAwait(false);
+            return;
+        }
+
         var format = OutputFormat.Negotiate(request.Headers.Accept);
         if (format is null)
         {
@@ -71,6 +77,23 @@ public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock
         }
 
         throw ApiException.NotFound(def.Group, $"{def.Resource}/{target.Subresource}", target.Name);
+    }
+
+    /// <summary>pods/log, exec, attach, portforward: checked here, carried out by the agent on the pod's node.</summary>
+    private async Task ConnectToPodAsync(HttpContext context, RequestTarget target, CancellationToken ct)
+    {
+        var allowed = target.Subresource == "log" ? context.Request.Method == "GET" : context.Request.Method is "GET" or "POST";
+        if (!allowed)
+        {
+            throw ApiException.MethodNotSupported("", $"pods/{target.Subresource}", context.Request.Method.ToLowerInvariant());
+        }
+
+        var pod = (await GetAsync(target.Definition, target.Namespace, target.Name!, null, ct).ConfigureAwait(false)).Object;
+        var path = NodeProxy.PodConnection.AgentPath(target.Subresource!, pod, context.Request);
+        var nodes = registry.Resources.Get("", "nodes")!;
+        var nodeName = pod.Str("spec", "nodeName")!;
+        var (host, port) = NodeProxy.PodConnection.AgentAddress(Hub.CacheFor(nodes).Get(nodes.Key(null, nodeName))?.Object, nodeName);
+        await agents.ForwardAsync(context, host, port, path, ct).ConfigureAwait(false);
     }
 
     /// <summary>POST /api/v1/namespaces/NS/bindings: the legacy binding endpoint.</summary>

@@ -90,6 +90,14 @@ public sealed class CertificateAuthority
         return (File.ReadAllText(certPath), File.ReadAllText(keyPath));
     }
 
+    /// <summary>A client certificate with its key, usable by SslStream (see <see cref="ClientCertificate"/>).</summary>
+    public X509Certificate2 LoadClientCertificate(string fileStem, string user, IEnumerable<string> groups)
+    {
+        var (cert, key) = ClientCertificate(fileStem, user, groups);
+        using var ephemeral = X509Certificate2.CreateFromPem(cert, key);
+        return Exportable(ephemeral);
+    }
+
     /// <summary>True when the certificate chains to this CA.</summary>
     public bool Issued(X509Certificate2 certificate)
     {
