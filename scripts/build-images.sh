@@ -12,11 +12,11 @@ if ! docker image inspect "$PAUSE_IMAGE" >/dev/null 2>&1; then
   cp pause/Dockerfile "$work/Dockerfile"
   gcc -static -Os -o "$work/pause" pause/pause.c
   strip "$work/pause"
-  docker build -q -t "$PAUSE_IMAGE" "$work" >/dev/null
+  docker build -q -t "$PAUSE_IMAGE" "$work" >/dev/null 2>"$work/build.log" || { cat "$work/build.log" >&2; exit 1; }
   rm -f "$work"/*
 fi
 if ! docker image inspect "$BUSYBOX_IMAGE" >/dev/null 2>&1; then
   cp busybox/Dockerfile "$work/Dockerfile"
   cp /usr/bin/busybox "$work/busybox"
-  docker build -q -t "$BUSYBOX_IMAGE" "$work" >/dev/null
+  docker build -q -t "$BUSYBOX_IMAGE" "$work" >/dev/null 2>"$work/build.log" || { cat "$work/build.log" >&2; exit 1; }
 fi

