@@ -6,8 +6,13 @@ public abstract class Cluster : IDisposable
     private int _namespaces;
 
     protected Cluster(string store)
+        : this(new ShimServer(store))
     {
-        Server = new ShimServer(store);
+    }
+
+    protected Cluster(ShimServer server)
+    {
+        Server = server;
         CacheDir = Directory.CreateTempSubdirectory("kubectl-cache-").FullName;
     }
 

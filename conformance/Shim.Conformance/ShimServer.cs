@@ -13,9 +13,16 @@ public sealed class ShimServer : IDisposable
     private readonly string[] _extraArgs;
 
     public ShimServer(string store, params string[] extraArgs)
+        : this(store, "127.0.0.1", ["--disable-agent", .. extraArgs])
+    {
+    }
+
+    /// <summary>A server on <paramref name="bindAddress"/>; <paramref name="args"/> are all further arguments (no --disable-agent implied).</summary>
+    public ShimServer(string store, string bindAddress, string[] args)
     {
         _store = store;
-        _extraArgs = extraArgs;
+        _extraArgs = args;
+        BindAddress = bindAddress;
         Port = Ports.Free();
         DataDir = Directory.CreateTempSubdirectory("shim-server-").FullName;
         Start();
@@ -24,7 +31,8 @@ public sealed class ShimServer : IDisposable
     public int Port { get; }
     public string DataDir { get; }
     public string Kubeconfig => Path.Combine(DataDir, "kubeconfig.yaml");
-    public string BaseUrl => $"https://127.0.0.1:{Port}";
+    public string BindAddress { get; }
+    public string BaseUrl => $"https://{BindAddress}:{Port}";
 
     public string Log
     {
@@ -46,7 +54,7 @@ public sealed class ShimServer : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var a in new[] { shim, "server", "--data-dir", DataDir, "--port", Port.ToString(), "--store", _store, "--disable-agent" }.Concat(_extraArgs))
+        foreach (var a in new[] { shim, "server", "--data-dir", DataDir, "--port", Port.ToString(), "--store", _store, "--bind-address", BindAddress }.Concat(_extraArgs))
         {
             info.ArgumentList.Add(a);
         }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Serilog;
@@ -18,7 +19,18 @@ public static partial class ServerCommand
         var port = new Option<int>("--port") { Description = "HTTPS port", DefaultValueFactory = _ => 6443 };
         var sans = new Option<string[]>("--tls-san") { Description = "Extra IP or DNS name for the serving certificate", AllowMultipleArgumentsPerToken = false };
         var disableAgent = new Option<bool>("--disable-agent") { Description = "Do not run a node agent for the local Docker engine" };
-        var command = new Command("server", "Run the API server") { dataDir, store, bind, port, sans, disableAgent };
+        var clusterCidr = new Option<string>("--cluster-cidr") { Description = "Pod IP range; each node gets a slice of it", DefaultValueFactory = _ => "10.244.0.0/16" };
+        var nodeMask = new Option<int>("--node-cidr-mask-size") { Description = "Prefix length of each node's pod range", DefaultValueFactory = _ => 24 };
+        var agent = AgentCommand.AgentOptions();
+        var command = new Command("server", "Run the API server, controllers, scheduler and an agent for the local Docker engine")
+        {
+            dataDir, store, bind, port, sans, disableAgent, clusterCidr, nodeMask,
+        };
+        foreach (var option in agent.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(async (result, cancellationToken) =>
         {
             var options = new ServerOptions
@@ -30,12 +42,20 @@ public static partial class ServerCommand
                 TlsSans = result.GetValue(sans) ?? [],
                 DisableAgent = result.GetValue(disableAgent),
             };
-            return await RunAsync(options, cancellationToken).ConfigureAwait(false);
+            var host = options.BindAddress is "0.0.0.0" or "::" ? "127.0.0.1" : options.BindAddress.Contains(':', StringComparison.Ordinal) ? $"[{options.BindAddress}]" : options.BindAddress;
+            var controlPlane = new ControlPlaneOptions
+            {
+                ApiServer = new Uri($"https://{host}:{options.Port}"),
+                ClusterCidr = result.GetValue(clusterCidr) ?? "10.244.0.0/16",
+                NodeCidrMaskSize = result.GetValue(nodeMask),
+                Agent = options.DisableAgent ? null : agent.Read(result, Path.Combine(options.DataDir, "agent")),
+            };
+            return await RunAsync(options, controlPlane, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(ServerOptions options, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ServerOptions options, ControlPlaneOptions controlPlane, CancellationToken cancellationToken)
     {
         var serilog = new LoggerConfiguration()
             .MinimumLevel.Information()
@@ -48,15 +68,32 @@ public static partial class ServerCommand
         {
             await using var store = await StoreFactory.OpenAsync(options.Store, cancellationToken).ConfigureAwait(false);
             LogStore(logger, store.Description);
-            var app = ApiServerHost.Build(options, store, b => b.AddSerilog(serilog));
-            if (!options.DisableAgent)
-            {
-                LogNoAgent(logger);
-            }
-
+            void Logging(ILoggingBuilder b) => b.AddSerilog(serilog);
+            var app = ApiServerHost.Build(options, store, Logging);
             LogListening(logger, options.BindAddress, options.Port, Path.Combine(options.DataDir, "kubeconfig.yaml"));
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
-            await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, app.Lifetime.ApplicationStopping);
+            var ca = app.Services.GetRequiredService<Shim.Api.Security.CertificateAuthority>();
+            var components = ControlPlane.RunAsync(controlPlane, ca, loggerFactory, Logging, stopping.Token);
+            var finished = await Task.WhenAny(components, app.WaitForShutdownAsync(cancellationToken)).ConfigureAwait(false);
+            if (finished == components && components.IsFaulted)
+            {
+                LogComponentFailed(logger, components.Exception!.GetBaseException());
+                await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+                return 1;
+            }
+
+            await stopping.CancelAsync().ConfigureAwait(false);
+            await app.WaitForShutdownAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await components.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped with the server.
+            }
+
             return 0;
         }
 #pragma warning disable CA1031 // Startup failures end the process with a message instead of a stack dump.
@@ -78,8 +115,8 @@ public static partial class ServerCommand
     [LoggerMessage(Level = LogLevel.Information, Message = "Serving https://{Address}:{Port}; kubeconfig at {Kubeconfig}")]
     private static partial void LogListening(Microsoft.Extensions.Logging.ILogger logger, string address, int port, string kubeconfig);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No node agent yet: pods are stored and scheduled nowhere until the Docker agent lands")]
-    private static partial void LogNoAgent(Microsoft.Extensions.Logging.ILogger logger);
+    [LoggerMessage(Level = LogLevel.Critical, Message = "A control-plane component failed; stopping the server")]
+    private static partial void LogComponentFailed(Microsoft.Extensions.Logging.ILogger logger, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "shim server failed")]
     private static partial void LogFailed(Microsoft.Extensions.Logging.ILogger logger, Exception ex);

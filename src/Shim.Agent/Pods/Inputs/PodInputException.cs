@@ -9,6 +9,9 @@ public sealed class PodInputException : Exception
     public PodInputException(string reason, string message)
         : base(message) => Reason = reason;
 
+    public PodInputException(string reason, string message, Exception innerException)
+        : base(message, innerException) => Reason = reason;
+
     public PodInputException()
         : this("CreateContainerConfigError", "invalid pod input")
     {

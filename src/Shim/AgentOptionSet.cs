@@ -1,0 +1,30 @@
+using System.CommandLine;
+using Shim.Agent;
+
+namespace Shim;
+
+/// <summary>Command-line options of a node agent.</summary>
+public sealed class AgentOptionSet
+{
+    private readonly Option<string> _nodeName = new("--node-name") { Description = "Node name (default: the host name)" };
+    private readonly Option<string> _nodeIp = new("--node-ip") { Description = "The node's InternalIP (default: the first non-loopback IPv4 address)" };
+    private readonly Option<string> _docker = new("--docker") { Description = "Docker endpoint: unix:///PATH or tcp://HOST:PORT", DefaultValueFactory = _ => "unix:///var/run/docker.sock" };
+    private readonly Option<string> _pauseImage = new("--pause-image") { Description = "Image of the pod sandbox container", DefaultValueFactory = _ => "shim/pause:3.10" };
+    private readonly Option<int> _agentPort = new("--agent-port") { Description = "HTTPS port for logs/exec/attach/port-forward", DefaultValueFactory = _ => 10250 };
+    private readonly Option<string> _network = new("--pod-network") { Description = "Name of the Docker network pods join", DefaultValueFactory = _ => "shim" };
+    private readonly Option<string[]> _labels = new("--node-label") { Description = "Extra node label KEY=VALUE (repeatable)" };
+
+    public IEnumerable<Option> All => [_nodeName, _nodeIp, _docker, _pauseImage, _agentPort, _network, _labels];
+
+    public AgentOptions Read(ParseResult result, string dataDir) => new()
+    {
+        NodeName = (result.GetValue(_nodeName) is { Length: > 0 } name ? name : Environment.MachineName).ToLowerInvariant(),
+        NodeIp = result.GetValue(_nodeIp) is { Length: > 0 } ip ? ip : AgentHost.DefaultNodeIp(),
+        DockerEndpoint = result.GetValue(_docker)!,
+        PauseImage = result.GetValue(_pauseImage)!,
+        Port = result.GetValue(_agentPort),
+        NetworkName = result.GetValue(_network)!,
+        DataDir = dataDir,
+        NodeLabels = (result.GetValue(_labels) ?? []).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "", StringComparer.Ordinal),
+    };
+}
