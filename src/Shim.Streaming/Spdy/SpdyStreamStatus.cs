@@ -1,0 +1,16 @@
+namespace Shim.Streaming.Spdy;
+
+/// <summary>RST_STREAM status codes (0 is invalid on the wire).</summary>
+public enum SpdyStreamStatus
+{
+    ProtocolError = 1,
+    InvalidStream = 2,
+    RefusedStream = 3,
+    UnsupportedVersion = 4,
+    Cancel = 5,
+    InternalError = 6,
+    FlowControlError = 7,
+    StreamInUse = 8,
+    StreamAlreadyClosed = 9,
+    FrameTooLarge = 11,
+}
