@@ -1,22 +1,27 @@
 #!/usr/bin/env bash
 # Builds the images a node needs, on the Docker engine at DOCKER_HOST (default: the local one), since no registry
 # outside this machine is reachable: shim/pause:3.10 (the pod sandbox, a static C program) and shim/busybox:1.35
-# (Debian's busybox-static; the test workload image). Skips images that are present. Prints nothing else on success.
+# (Debian's busybox-static; the test workload image). An image is rebuilt only when its recipe (the files in
+# images/NAME) changed: each image carries the recipe's hash as the label io.shim.recipe.
 set -euo pipefail
 cd "$(dirname "$0")/../images"
-PAUSE_IMAGE="${SHIM_PAUSE_IMAGE:-shim/pause:3.10}"
-BUSYBOX_IMAGE="${SHIM_BUSYBOX_IMAGE:-shim/busybox:1.35}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-if ! docker image inspect "$PAUSE_IMAGE" >/dev/null 2>&1; then
-  cp pause/Dockerfile "$work/Dockerfile"
-  gcc -static -Os -o "$work/pause" pause/pause.c
-  strip "$work/pause"
-  docker build -q -t "$PAUSE_IMAGE" "$work" >/dev/null 2>"$work/build.log" || { cat "$work/build.log" >&2; exit 1; }
-  rm -f "$work"/*
-fi
-if ! docker image inspect "$BUSYBOX_IMAGE" >/dev/null 2>&1; then
-  cp busybox/Dockerfile "$work/Dockerfile"
-  cp /usr/bin/busybox "$work/busybox"
-  docker build -q -t "$BUSYBOX_IMAGE" "$work" >/dev/null 2>"$work/build.log" || { cat "$work/build.log" >&2; exit 1; }
-fi
+
+build() { # image recipe-dir, with the build context already in $work
+  local image=$1 recipe=$2 hash
+  hash=$(cat "$recipe"/* | sha256sum | cut -c1-16)
+  if [ "$(docker image inspect -f '{{index .Config.Labels "io.shim.recipe"}}' "$image" 2>/dev/null)" = "$hash" ]; then
+    return 0
+  fi
+  "prepare_$recipe"
+  cp "$recipe/Dockerfile" "$work/Dockerfile"
+  docker build -q --label "io.shim.recipe=$hash" -t "$image" "$work" >/dev/null 2>"$work/build.log" || { cat "$work/build.log" >&2; exit 1; }
+  find "$work" -mindepth 1 -delete
+}
+
+prepare_pause() { gcc -static -Os -o "$work/pause" pause/pause.c && strip "$work/pause"; }
+prepare_busybox() { cp /usr/bin/busybox "$work/busybox"; }
+
+build "${SHIM_PAUSE_IMAGE:-shim/pause:3.10}" pause
+build "${SHIM_BUSYBOX_IMAGE:-shim/busybox:1.35}" busybox

@@ -31,7 +31,7 @@ public abstract class Cluster : IDisposable
     {
         env["KUBECONFIG"] = Server.Kubeconfig;
         env["HOME"] = CacheDir;
-        return ProcessRunner.RunAsync(Tools.KubectlPath(version), args.Append($"--cache-dir={CacheDir}"), env, stdin, TimeSpan.FromSeconds(60));
+        return ProcessRunner.RunAsync(Tools.KubectlPath(version), args.Prepend($"--cache-dir={CacheDir}"), env, stdin, TimeSpan.FromSeconds(60));
     }
 
     /// <summary>Runs kubectl and fails the test with its output when it exits non-zero; returns stdout without the last newline.</summary>

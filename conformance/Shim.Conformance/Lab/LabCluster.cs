@@ -24,14 +24,14 @@ public sealed class LabCluster : Cluster
         WaitForNodesReady(TimeSpan.FromSeconds(90));
     }
 
-    public static string LabScript => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../lab.sh"));
+    public static string LabScript => Path.Combine(AppContext.BaseDirectory, "lab.sh");
 
     public static string HostIp(int n) => $"10.77.0.{10 + n}";
 
     /// <summary>Runs `lab.sh ARGS` and fails on a non-zero exit.</summary>
     public static string Lab(params string[] args)
     {
-        var result = ProcessRunner.RunAsync(LabScript, args, timeout: TimeSpan.FromMinutes(3)).GetAwaiter().GetResult();
+        var result = ProcessRunner.RunAsync("bash", [LabScript, .. args], timeout: TimeSpan.FromMinutes(3)).GetAwaiter().GetResult();
         if (result.ExitCode != 0)
         {
             throw new InvalidOperationException($"lab.sh {string.Join(' ', args)} failed ({result.ExitCode}):\n{result.Output}");
