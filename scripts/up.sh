@@ -25,7 +25,8 @@ for _ in $(seq 1 100); do
     echo "shim server is ready (pid $(cat "$DATA_DIR/shim.pid"), log $DATA_DIR/shim.log)"
     echo
     echo "  export KUBECONFIG=$DATA_DIR/kubeconfig.yaml"
-    echo "  kubectl get namespaces"
+    echo "  kubectl get nodes"
+    echo "  kubectl run hello --image=shim/busybox:1.35 -- sh -c 'echo hello; sleep 3600'"
     exit 0
   fi
   sleep 0.2
