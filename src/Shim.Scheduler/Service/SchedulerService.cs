@@ -213,14 +213,16 @@ public sealed partial class SchedulerService
             Message = message,
             LastTransitionTime = existing?.Status == "False" && existing.LastTransitionTime is { } t ? t : _time.GetUtcNow(),
         };
-        var patch = "{\"status\":{\"conditions\":[" + JsonSerializer.Serialize(condition, ModelJson.Options) + "]}}";
+        // The resourceVersion makes the patch conditional: a pod bound meanwhile (by us or anyone) keeps its condition.
+        var patch = "{\"metadata\":{\"resourceVersion\":" + JsonSerializer.Serialize(pod.Metadata!.ResourceVersion) + "},\"status\":{\"conditions\":["
+            + JsonSerializer.Serialize(condition, ModelJson.Options) + "]}}";
         try
         {
             await _client.PatchAsync<Pod>(ResourcePath.For<Pod>(pod.Metadata!.Namespace, pod.Metadata.Name, "status"), KubeClient.StrategicMergePatch, patch, cancellationToken).ConfigureAwait(false);
         }
-        catch (ApiError e) when (e.IsNotFound)
+        catch (ApiError e) when (e.IsNotFound || e.IsConflict)
         {
-            // Deleted meanwhile.
+            // Deleted or changed meanwhile: the next attempt works from the new state.
         }
     }
 
