@@ -59,8 +59,7 @@ public sealed partial class NodeAgent : IAsyncDisposable
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var info = await _docker.InfoAsync(cancellationToken).ConfigureAwait(false);
-        var version = await _docker.VersionAsync(cancellationToken).ConfigureAwait(false);
+        var (info, version) = await WaitForDockerAsync(cancellationToken).ConfigureAwait(false);
         LogDocker(_logger, _docker.Endpoint, version["Version"]?.GetValue<string>() ?? "?", _options.NodeName);
         var node = await RegisterAsync(info, version, cancellationToken).ConfigureAwait(false);
 
@@ -111,6 +110,27 @@ public sealed partial class NodeAgent : IAsyncDisposable
     {
         await Pods.DisposeAsync().ConfigureAwait(false);
         await _events.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>A node without a reachable dockerd waits for it (as the kubelet waits for its runtime) instead of failing.</summary>
+    private async Task<(JsonObject Info, JsonObject Version)> WaitForDockerAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return (await _docker.InfoAsync(cancellationToken).ConfigureAwait(false), await _docker.VersionAsync(cancellationToken).ConfigureAwait(false));
+            }
+            catch (DockerException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                if (attempt % 30 == 0)
+                {
+                    LogWaitingForDocker(_logger, e.Message);
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     private async Task ConvergeAsync(IReadOnlyCollection<Pod> desired, CancellationToken cancellationToken)
@@ -284,6 +304,9 @@ public sealed partial class NodeAgent : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Docker at {Endpoint} (engine {Version}); node {Node}")]
     private static partial void LogDocker(ILogger logger, string endpoint, string version, string node);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Waiting for dockerd: {Error}")]
+    private static partial void LogWaitingForDocker(ILogger logger, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Registered node {Node}")]
     private static partial void LogRegistered(ILogger logger, string node);
