@@ -71,13 +71,13 @@ public sealed class SpdyStream
     {
         while (!data.IsEmpty)
         {
-            if (IsLocalClosed)
-            {
-                throw new InvalidOperationException($"SPDY stream {Id} is already closed for writing");
-            }
             if (_aborted.IsCancellationRequested)
             {
                 throw new IOException($"SPDY stream {Id} was reset by the peer or its connection ended");
+            }
+            if (IsLocalClosed)
+            {
+                throw new InvalidOperationException($"SPDY stream {Id} is already closed for writing");
             }
             var size = await _connection.AcquireSendWindowAsync(this, Math.Min(data.Length, MaxDataFrameSize), cancellationToken).ConfigureAwait(false);
             await _connection.Writer.WriteDataAsync(Id, data[..size], 0, cancellationToken).ConfigureAwait(false);
