@@ -5,7 +5,7 @@ public sealed record ListQuery(string? LabelSelector = null, string? FieldSelect
 {
     public static ListQuery All { get; } = new();
 
-    internal string ToQueryString(params (string Key, string? Value)[] extra)
+    public string ToQueryString(params (string Key, string? Value)[] extra)
     {
         var parts = new List<string>();
         foreach (var (key, value) in new[] { ("labelSelector", LabelSelector), ("fieldSelector", FieldSelector) }.Concat(extra))
