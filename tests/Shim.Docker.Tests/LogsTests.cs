@@ -21,7 +21,8 @@ public sealed class LogsTests : DockerTestBase
     [Fact]
     public async Task Stdout_only_and_tail_limit_what_is_returned()
     {
-        var id = await RunAsync("sh", "-c", "seq 1 10; echo noise >&2");
+        // The pause orders the streams: Docker logs stdout and stderr lines from separate readers.
+        var id = await RunAsync("sh", "-c", "seq 1 10; sleep 0.3; echo noise >&2");
         await Docker.WaitContainerAsync(id, Timeout());
 
         await using var stdoutOnly = await Docker.LogsAsync(id, new LogsOptions { Stderr = false }, Timeout());

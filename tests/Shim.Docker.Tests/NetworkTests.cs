@@ -8,8 +8,8 @@ public sealed class NetworkTests : DockerTestBase
     public async Task A_bridge_network_with_an_ipam_subnet_is_created_inspected_and_removed()
     {
         var name = $"shimtest-{TestId}";
-        // A /24 in a range nothing else on this machine uses; random so parallel runs rarely collide.
-        var subnet = $"10.213.{Random.Shared.Next(0, 256)}.0/24";
+        // A /24 in a range nothing else on this machine uses (the agent tests use 10.213.0.0/16); random so parallel runs rarely collide.
+        var subnet = $"10.214.{Random.Shared.Next(0, 256)}.0/24";
         var id = await Docker.CreateNetworkAsync(new JsonObject
         {
             ["Name"] = name,
