@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A fleet of Docker hosts on one machine: each host is a network namespace on the bridge shimlab0 (10.77.0.0/24)
 # with its own dockerd, loaded with the node images. The machine itself is 10.77.0.1 (where a test's API server
-# listens); host N is 10.77.0.(10+N).
+# listens); host N is 10.77.0.(10+N). A private registry on 10.77.0.1:5000 (user shim, password lab-secret) holds
+# 10.77.0.1:5000/private/busybox:1.35, for tests of image pulls and imagePullSecrets.
 #
 #   lab.sh up N                          create hosts h1..hN (tearing down an old lab first)
 #   lab.sh down                          remove everything the lab created
@@ -10,11 +11,14 @@
 #   lab.sh stop-docker N | start-docker N
 #   lab.sh exec N CMD...                 run a command in host N's network namespace, with DOCKER_HOST set
 #
-# Needs root, dockerd, iproute2, iptables; images come from the local engine (scripts/build-images.sh builds them).
+# Needs root, dockerd, iproute2, iptables, docker-registry, htpasswd (apache2-utils); images come from the local engine (scripts/build-images.sh builds them).
 set -euo pipefail
 LAB_ROOT=/run/shim-lab
 DATA_ROOT=/var/lib/shim-lab
 BRIDGE=shimlab0
+REGISTRY=10.77.0.1:5000
+REGISTRY_USER=shim
+REGISTRY_PASSWORD=lab-secret
 IMAGES=("${SHIM_PAUSE_IMAGE:-shim/pause:3.10}" "${SHIM_BUSYBOX_IMAGE:-shim/busybox:1.35}")
 
 host_ip() { echo "10.77.0.$((10 + $1))"; }
@@ -25,6 +29,7 @@ start_docker() {
   mkdir -p "$dir" "$DATA_ROOT/h$n"
   setsid nsenter --net=/run/netns/shim-h"$n" dockerd --data-root "$DATA_ROOT/h$n" --exec-root "$dir/exec" \
     -H "$(sock "$n")" --pidfile "$dir/docker.pid" --cgroup-parent "/shim-lab-h$n" --bip "172.31.$n.1/24" \
+    --insecure-registry "$REGISTRY" \
     >"$dir/dockerd.log" 2>&1 < /dev/null &
   for _ in $(seq 1 60); do
     if docker -H "$(sock "$n")" info >/dev/null 2>&1; then return 0; fi
@@ -46,8 +51,45 @@ stop_pidfile() {
   fi
 }
 
+start_registry() {
+  local dir="$LAB_ROOT/registry"
+  mkdir -p "$dir" "$DATA_ROOT/registry"
+  htpasswd -Bbn "$REGISTRY_USER" "$REGISTRY_PASSWORD" >"$dir/htpasswd"
+  cat >"$dir/config.yml" <<YAML
+version: 0.1
+storage:
+  filesystem:
+    rootdirectory: $DATA_ROOT/registry
+http:
+  addr: $REGISTRY
+auth:
+  htpasswd:
+    realm: shim-lab
+    path: $dir/htpasswd
+YAML
+  setsid docker-registry serve "$dir/config.yml" >"$dir/registry.log" 2>&1 < /dev/null &
+  echo $! >"$dir/registry.pid"
+  for _ in $(seq 1 40); do
+    curl -s -o /dev/null "http://$REGISTRY/v2/" && return 0
+    sleep 0.25
+  done
+  echo "registry did not start; see $dir/registry.log" >&2
+  return 1
+}
+
+# Pushes an image only the registry has, through host 1's engine.
+push_private_image() {
+  local config="$LAB_ROOT/registry/docker-config"
+  mkdir -p "$config"
+  docker -H "$(sock 1)" tag "${IMAGES[1]}" "$REGISTRY/private/busybox:1.35"
+  echo "$REGISTRY_PASSWORD" | DOCKER_CONFIG="$config" docker -H "$(sock 1)" login -u "$REGISTRY_USER" --password-stdin "$REGISTRY" >/dev/null
+  DOCKER_CONFIG="$config" docker -H "$(sock 1)" push -q "$REGISTRY/private/busybox:1.35" >/dev/null
+  docker -H "$(sock 1)" rmi "$REGISTRY/private/busybox:1.35" >/dev/null
+}
+
 down() {
-  for dir in "$LAB_ROOT"/h*; do
+  stop_pidfile "$LAB_ROOT/registry/registry.pid" TERM
+  for dir in "$LAB_ROOT"/h[0-9]*; do
     [ -d "$dir" ] || continue
     n=${dir##*/h}
     stop_pidfile "$dir/agent.pid" KILL
@@ -87,6 +129,8 @@ up() {
     docker -H "$(sock "$n")" load -q -i "$images" >/dev/null
   done
   rm -f "$images"
+  start_registry
+  push_private_image
 }
 
 start_agent() {

@@ -30,11 +30,7 @@ public static partial class AgentCommand
                 credentials = credentials with { Server = new Uri(url) };
             }
 
-            var serilog = new LoggerConfiguration()
-                .MinimumLevel.Information()
-                .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
-                .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}")
-                .CreateLogger();
+            var serilog = ConsoleLogging.Create();
             using var loggers = LoggerFactory.Create(b => b.AddSerilog(serilog));
             var logger = loggers.CreateLogger("shim-agent");
             try

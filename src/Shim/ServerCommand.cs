@@ -57,11 +57,7 @@ public static partial class ServerCommand
 
     private static async Task<int> RunAsync(ServerOptions options, ControlPlaneOptions controlPlane, CancellationToken cancellationToken)
     {
-        var serilog = new LoggerConfiguration()
-            .MinimumLevel.Information()
-            .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
-            .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}")
-            .CreateLogger();
+        var serilog = ConsoleLogging.Create();
         using var loggerFactory = LoggerFactory.Create(b => b.AddSerilog(serilog));
         var logger = loggerFactory.CreateLogger("shim");
         try
