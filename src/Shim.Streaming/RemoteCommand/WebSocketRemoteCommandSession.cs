@@ -34,8 +34,8 @@ internal static class WebSocketRemoteCommandSession
 
         var streams = new RemoteCommandStreams(
             stdin?.Reader.AsStream(),
-            options.Stdout ? new WebSocketChannelOutput(writer, StdoutChannel) : null,
-            options.Stderr && !options.Tty ? new WebSocketChannelOutput(writer, StderrChannel) : null,
+            options.Stdout ? new WriteOnlyStream((data, ct) => writer.SendAsync(StdoutChannel, data, ct)) : null,
+            options.Stderr && !options.Tty ? new WriteOnlyStream((data, ct) => writer.SendAsync(StderrChannel, data, ct)) : null,
             options.Tty,
             resizes.Reader);
         var status = await TargetRunner.RunAsync(target, streams, protocol, sessionEnded.Token).ConfigureAwait(false);

@@ -29,7 +29,7 @@ public sealed class SpdyStream
         // since kubectl's spdystream ignores SPDY flow control.
         _inbound = new Pipe(new PipeOptions(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19, useSynchronizationContext: false));
         Input = _inbound.Reader.AsStream();
-        Output = new SpdyStreamOutput(this);
+        Output = new WriteOnlyStream(WriteAsync);
     }
 
     public int Id { get; }

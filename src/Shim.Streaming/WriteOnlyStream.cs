@@ -1,15 +1,8 @@
-namespace Shim.Streaming.Spdy;
+namespace Shim.Streaming;
 
-/// <summary>Write-only <see cref="Stream"/> over a <see cref="SpdyStream"/>, for code that copies into streams.</summary>
-internal sealed class SpdyStreamOutput : Stream
+/// <summary>A write-only <see cref="Stream"/> that hands each write to a sender (a SPDY stream, a WebSocket channel).</summary>
+internal sealed class WriteOnlyStream(Func<ReadOnlyMemory<byte>, CancellationToken, Task> send) : Stream
 {
-    private readonly SpdyStream _stream;
-
-    public SpdyStreamOutput(SpdyStream stream)
-    {
-        _stream = stream;
-    }
-
     public override bool CanRead => false;
 
     public override bool CanSeek => false;
@@ -33,11 +26,11 @@ internal sealed class SpdyStreamOutput : Stream
     public override void SetLength(long value) => throw new NotSupportedException();
 
     public override void Write(byte[] buffer, int offset, int count) =>
-        _stream.WriteAsync(buffer.AsMemory(offset, count), CancellationToken.None).GetAwaiter().GetResult();
+        send(buffer.AsMemory(offset, count), CancellationToken.None).GetAwaiter().GetResult();
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
-        new(_stream.WriteAsync(buffer, cancellationToken));
+        buffer.IsEmpty ? ValueTask.CompletedTask : new(send(buffer, cancellationToken));
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        _stream.WriteAsync(buffer.AsMemory(offset, count), cancellationToken);
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 }
