@@ -1,0 +1,25 @@
+namespace Shim.Conformance.Lab;
+
+/// <summary>Pod manifests the lab tests share. Images are the ones loaded on every lab host; there is no registry.</summary>
+public static class LabManifests
+{
+    public const string Busybox = "shim/busybox:1.35";
+
+    /// <summary>
+    /// A pod with one busybox container "app" sleeping forever. <paramref name="spec"/> is extra pod spec YAML at the
+    /// spec's indentation (two spaces), e.g. "  nodeSelector: {kubernetes.io/hostname: h2}".
+    /// </summary>
+    public static string Sleeper(string name, string spec = "", string labels = "{}") => $$"""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: {{name}}, labels: {{labels}}}
+        spec:
+          terminationGracePeriodSeconds: 1
+        {{spec}}
+          containers:
+          - name: app
+            image: {{Busybox}}
+            imagePullPolicy: IfNotPresent
+            command: ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"]
+        """;
+}
