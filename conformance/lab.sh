@@ -138,7 +138,7 @@ start_agent() {
   local dir="$LAB_ROOT/h$n"
   stop_pidfile "$dir/agent.pid" KILL
   setsid nsenter --net=/run/netns/shim-h"$n" dotnet "$dll" agent --kubeconfig "$kubeconfig" --node-name "h$n" \
-    --node-ip "$(host_ip "$n")" --docker "$(sock "$n")" --data-dir "$DATA_ROOT/h$n/agent" "$@" \
+    --node-ip "$(host_ip "$n")" --docker "$(sock "$n")" --data-dir "$DATA_ROOT/agent-h$n" "$@" \
     >>"$dir/agent.log" 2>&1 < /dev/null &
   echo $! >"$dir/agent.pid"
 }
