@@ -7,7 +7,32 @@ internal static class CoreDefaults
 {
     private const string NamespaceNameLabel = "kubernetes.io/metadata.name";
 
-    public static void Secret(JsonObject secret) => Fields.DefaultString(secret, "type", "Opaque");
+    /// <summary>
+    /// type defaults to Opaque; stringData is write-only: its values are folded into data (base64 of their UTF-8,
+    /// replacing a key of the same name) and the field dropped, as upstream's conversion does.
+    /// </summary>
+    public static void Secret(JsonObject secret)
+    {
+        Fields.DefaultString(secret, "type", "Opaque");
+        if (secret["stringData"] is not JsonObject stringData || stringData.Any(p => p.Value is not JsonValue v || v.GetValueKind() != System.Text.Json.JsonValueKind.String))
+        {
+            // Absent, or malformed: validation reports what is wrong with it.
+            return;
+        }
+
+        if (secret["data"] is not JsonObject data)
+        {
+            data = [];
+            secret["data"] = data;
+        }
+
+        foreach (var (key, value) in stringData)
+        {
+            data[key] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(value!.GetValue<string>()));
+        }
+
+        secret.Remove("stringData");
+    }
 
     /// <summary>Every named namespace carries its name as a label (always, overriding what was sent), and starts Active.</summary>
     public static void Namespace(JsonObject ns)

@@ -8,6 +8,11 @@ public sealed class CoreDefaultingTests
     public static TheoryData<string, string, string, string> Cases => new()
     {
         {
+            "secret: stringData folded into data, replacing the same key", "secrets",
+            """{"metadata":{"name":"s"},"data":{"user":"b2xk","keep":"eA=="},"stringData":{"user":"admin","password":"s3cret"}}""",
+            """{"metadata":{"name":"s"},"type":"Opaque","data":{"user":"YWRtaW4=","keep":"eA==","password":"czNjcmV0"}}"""
+        },
+        {
             "service: cluster IP", "services",
             """{"metadata":{"name":"s"},"spec":{"selector":{"app":"web"},"ports":[{"port":80},{"name":"dns","port":53,"protocol":"UDP","targetPort":"dns"}]}}""",
             """
