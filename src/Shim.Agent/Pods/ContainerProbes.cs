@@ -6,27 +6,29 @@ namespace Shim.Agent.Pods;
 
 /// <summary>
 /// The probe workers of one running container instance. Liveness and readiness start only once the startup probe
-/// (if any) has succeeded, as upstream; every settled change calls back so the pod worker re-syncs.
+/// (if any) has succeeded, as upstream; every settled change calls back so the pod worker re-syncs, and every failed attempt is reported.
 /// </summary>
 public sealed class ContainerProbes : IAsyncDisposable
 {
     private readonly ProbeContext _context;
     private readonly Func<ProbeKind, ProbeOutcome, Task> _onChange;
+    private readonly Action<ProbeKind, ProbeOutcome> _onFailedAttempt;
     private readonly TimeProvider _time;
     private ProbeWorker? _startup;
     private ProbeWorker? _liveness;
     private ProbeWorker? _readiness;
 
-    public ContainerProbes(IDockerClient docker, string containerId, Pod pod, Container container, string podIp, Func<ProbeKind, ProbeOutcome, Task> onChange, TimeProvider time)
+    public ContainerProbes(IDockerClient docker, string containerId, Pod pod, Container container, string podIp, Func<ProbeKind, ProbeOutcome, Task> onChange, Action<ProbeKind, ProbeOutcome> onFailedAttempt, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(container);
         ContainerId = containerId;
         _context = new ProbeContext(docker, containerId, pod, container, podIp);
         _onChange = onChange;
+        _onFailedAttempt = onFailedAttempt;
         _time = time;
         if (container.StartupProbe is { } startup)
         {
-            _startup = new ProbeWorker(ProbeKind.Startup, startup, _context, onChange, time);
+            _startup = new ProbeWorker(ProbeKind.Startup, startup, _context, onChange, time) { OnFailedAttempt = onFailedAttempt };
             _startup.Start();
         }
         else
@@ -73,13 +75,13 @@ public sealed class ContainerProbes : IAsyncDisposable
     {
         if (_context.Container.LivenessProbe is { } liveness)
         {
-            _liveness = new ProbeWorker(ProbeKind.Liveness, liveness, _context, _onChange, _time);
+            _liveness = new ProbeWorker(ProbeKind.Liveness, liveness, _context, _onChange, _time) { OnFailedAttempt = _onFailedAttempt };
             _liveness.Start();
         }
 
         if (_context.Container.ReadinessProbe is { } readiness)
         {
-            _readiness = new ProbeWorker(ProbeKind.Readiness, readiness, _context, _onChange, _time);
+            _readiness = new ProbeWorker(ProbeKind.Readiness, readiness, _context, _onChange, _time) { OnFailedAttempt = _onFailedAttempt };
             _readiness.Start();
         }
     }

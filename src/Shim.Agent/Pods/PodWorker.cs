@@ -4,6 +4,7 @@ using Shim.Agent.Pods.Inputs;
 using Shim.Agent.Pods.Probes;
 using Shim.Docker;
 using Shim.Model.Core.V1;
+using Shim.Model.Meta.V1;
 
 namespace Shim.Agent.Pods;
 
@@ -35,6 +36,9 @@ internal sealed class PodWorker : IAsyncDisposable
     private DateTimeOffset? _nextWake;
     private ContainerWaiting? _failure;
     private IReadOnlyDictionary<string, PreparedVolume>? _volumes;
+    private int _sandboxRecreations;
+    private DateTimeOffset _lastSandboxRecreation;
+    private DateTimeOffset _sandboxNotBefore;
     private bool _deletionFinished;
     private string? _podIp;
 
@@ -63,9 +67,23 @@ internal sealed class PodWorker : IAsyncDisposable
 
     public void Update(Pod pod)
     {
-        Volatile.Write(ref _pod, pod);
-        Wake();
+        var before = Interlocked.Exchange(ref _pod, pod);
+        // Our own status writes come back as updates: only a change of spec (generation) or metadata needs a sync,
+        // else every status write would trigger the next sync.
+        if (before.Metadata?.Generation != pod.Metadata?.Generation || MetadataKey(before) != MetadataKey(pod))
+        {
+            Wake();
+        }
     }
+
+    private static string MetadataKey(Pod pod) => pod.Metadata is null ? "" : Shim.Model.ModelJson.Serialize(new ObjectMeta
+    {
+        Labels = pod.Metadata.Labels,
+        Annotations = pod.Metadata.Annotations,
+        DeletionTimestamp = pod.Metadata.DeletionTimestamp,
+        DeletionGracePeriodSeconds = pod.Metadata.DeletionGracePeriodSeconds,
+        Uid = pod.Metadata.Uid,
+    });
 
     public void Wake() => _wake.Writer.TryWrite(true);
 
@@ -186,6 +204,7 @@ internal sealed class PodWorker : IAsyncDisposable
         var (sandbox, podDone) = await EnsureSandboxAsync(pod, observation, cancellationToken).ConfigureAwait(false);
         if (sandbox is not null)
         {
+            await RefreshVolumesAsync(pod, cancellationToken).ConfigureAwait(false);
             observation = await ObserveAsync(cancellationToken).ConfigureAwait(false);
             if (await SyncInitContainersAsync(pod, observation, sandbox, cancellationToken).ConfigureAwait(false))
             {
@@ -231,6 +250,23 @@ internal sealed class PodWorker : IAsyncDisposable
     /// The running sandbox, creating a new one when it is missing or dead; podDone when the pod must not run again
     /// (restartPolicy Never, or OnFailure with every container succeeded, after its sandbox died).
     /// </summary>
+    /// <summary>Rewrites configMap/secret/downwardAPI volumes each sync, so running containers see updates (cheap when unchanged).</summary>
+    private async Task RefreshVolumesAsync(Pod pod, CancellationToken cancellationToken)
+    {
+        try
+        {
+            _volumes = await _s.Volumes.PrepareAsync(pod, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PodInputException)
+        {
+            // Reported (FailedMount, CreateContainerConfigError) when a container needs the volume.
+        }
+    }
+
+    /// <summary>BackoffBase doubled <paramref name="doublings"/> times, at most BackoffMax.</summary>
+    private TimeSpan RestartDelay(int doublings) =>
+        TimeSpan.FromTicks(Math.Min(_s.Options.BackoffMax.Ticks, _s.Options.BackoffBase.Ticks << Math.Min(doublings, 20)));
+
     private async Task<(ObservedContainer? Sandbox, bool PodDone)> EnsureSandboxAsync(Pod pod, PodObservation observation, CancellationToken cancellationToken)
     {
         var spec = pod.Spec ?? new PodSpec();
@@ -260,6 +296,14 @@ internal sealed class PodWorker : IAsyncDisposable
             }
         }
 
+        var now = _s.Time.GetUtcNow();
+        if (old is not null && now < _sandboxNotBefore)
+        {
+            // A sandbox that keeps dying (e.g. while dockerd shuts down) is re-created with backoff, not in a loop.
+            ScheduleWake(_sandboxNotBefore);
+            return (null, false);
+        }
+
         Volatile.Write(ref _podIp, null);
         try
         {
@@ -280,6 +324,14 @@ internal sealed class PodWorker : IAsyncDisposable
 
             Volatile.Write(ref _podIp, hostNetwork ? _s.Options.NodeIp : sandbox.IpAddress);
             _s.Logger.SandboxCreated(sandbox.Name.ToString(), PodName, _podIp ?? "");
+            if (old is not null)
+            {
+                // The first re-creation is immediate; more within a short time wait longer each time.
+                _sandboxRecreations = now - _lastSandboxRecreation > 2 * _s.Options.BackoffMax ? 1 : _sandboxRecreations + 1;
+                _lastSandboxRecreation = now;
+                _sandboxNotBefore = now + RestartDelay(_sandboxRecreations - 1);
+            }
+
             foreach (var dead in observation.Sandboxes)
             {
                 await _s.Docker.RemoveContainerAsync(dead.Id, force: true, removeVolumes: false, cancellationToken).ConfigureAwait(false);
@@ -290,7 +342,8 @@ internal sealed class PodWorker : IAsyncDisposable
         catch (DockerException e)
         {
             _s.Events.Record(pod, "Warning", "FailedCreatePodSandBox", $"Failed to create pod sandbox: {e.Message}");
-            ScheduleWake(_s.Time.GetUtcNow() + _s.Options.BackoffBase);
+            _sandboxNotBefore = now + _s.Options.BackoffBase;
+            ScheduleWake(_sandboxNotBefore);
             return (null, false);
         }
     }
@@ -381,7 +434,7 @@ internal sealed class PodWorker : IAsyncDisposable
         if (!_probes.TryGetValue(current.Id, out var probes))
         {
             var name = container.Name ?? "";
-            probes = new ContainerProbes(_s.Docker, current.Id, pod, container, _podIp ?? _s.Options.NodeIp, (kind, outcome) => OnProbeChangeAsync(name, kind, outcome), _s.Time);
+            probes = new ContainerProbes(_s.Docker, current.Id, pod, container, _podIp ?? _s.Options.NodeIp, (_, _) => OnProbeChangeAsync(), (kind, outcome) => OnProbeFailed(name, kind, outcome), _s.Time);
             _probes[current.Id] = probes;
         }
 
@@ -401,16 +454,17 @@ internal sealed class PodWorker : IAsyncDisposable
         return probes;
     }
 
-    private Task OnProbeChangeAsync(string containerName, ProbeKind kind, ProbeOutcome outcome)
+    private Task OnProbeChangeAsync()
     {
-        if (!outcome.Success)
-        {
-            var container = (_pod.Spec?.Containers ?? []).Concat(_pod.Spec?.InitContainers ?? []).FirstOrDefault(c => c.Name == containerName);
-            _s.Events.Record(_pod, "Warning", "Unhealthy", $"{kind} probe failed: {outcome.Message}", container is null ? null : FieldPath(container, _pod.Spec?.InitContainers?.Contains(container) == true));
-        }
-
         Wake();
         return Task.CompletedTask;
+    }
+
+    /// <summary>Every failed attempt is an Unhealthy event (repeats are counted by the event recorder), as upstream.</summary>
+    private void OnProbeFailed(string containerName, ProbeKind kind, ProbeOutcome outcome)
+    {
+        var container = (_pod.Spec?.Containers ?? []).Concat(_pod.Spec?.InitContainers ?? []).FirstOrDefault(c => c.Name == containerName);
+        _s.Events.Record(_pod, "Warning", "Unhealthy", $"{kind} probe failed: {outcome.Message}", container is null ? null : FieldPath(container, _pod.Spec?.InitContainers?.Contains(container) == true));
     }
 
     /// <summary>Starts the container's first attempt in this sandbox, or its next one after an exit (with CrashLoopBackOff).</summary>
@@ -453,6 +507,29 @@ internal sealed class PodWorker : IAsyncDisposable
         await CreateAndStartAsync(pod, container, attempt, isInit, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The pod with status.podIP(s)/hostIP(s) as this node knows them: the API object may not carry them yet when
+    /// its first containers are created, and fieldRef env needs them.
+    /// </summary>
+    private Pod WithRuntimeAddresses(Pod pod)
+    {
+        var podIp = _podIp ?? "";
+        return new Pod
+        {
+            ApiVersion = pod.ApiVersion,
+            Kind = pod.Kind,
+            Metadata = pod.Metadata,
+            Spec = pod.Spec,
+            Status = new PodStatus
+            {
+                PodIP = podIp,
+                PodIPs = podIp.Length == 0 ? [] : [new PodIP { Ip = podIp }],
+                HostIP = _s.Options.NodeIp,
+                HostIPs = [new HostIP { Ip = _s.Options.NodeIp }],
+            },
+        };
+    }
+
     private async Task CreateAndStartAsync(Pod pod, Container container, int attempt, bool isInit, CancellationToken cancellationToken)
     {
         var name = container.Name ?? "";
@@ -469,8 +546,8 @@ internal sealed class PodWorker : IAsyncDisposable
         try
         {
             _volumes ??= await _s.Volumes.PrepareAsync(pod, cancellationToken).ConfigureAwait(false);
-            var environment = await ContainerInputs.EnvironmentAsync(pod, container, _s.Cluster, cancellationToken).ConfigureAwait(false);
-            var mounts = ContainerInputs.Mounts(container, _volumes);
+            var environment = await ContainerInputs.EnvironmentAsync(WithRuntimeAddresses(pod), container, _s.Cluster, cancellationToken).ConfigureAwait(false);
+            var mounts = ContainerInputs.Mounts(container, _volumes, environment);
             var messageFile = TerminationMessages.Prepare(_s.Options.PodsRoot, Uid, name, attempt);
             config = AppContainerConfig.Build(
                 pod, container, attempt, sandboxId, _s.Options, environment,
@@ -712,7 +789,17 @@ internal sealed class PodWorker : IAsyncDisposable
         var stale = names.SelectMany(n => observation.Attempts(n).Skip(2)).Concat(observation.Sandboxes.Skip(1)).Where(c => !c.Running);
         foreach (var container in stale)
         {
-            await _s.Docker.RemoveContainerAsync(container.Id, force: true, removeVolumes: false, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _s.Docker.RemoveContainerAsync(container.Id, force: true, removeVolumes: false, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DockerException e)
+            {
+                // Left for the next sync (dockerd may still be releasing it): garbage must not fail the pod's sync.
+                _s.Logger.DockerCallFailed(PodName, $"removing {container.Name}: {e.Message}");
+                continue;
+            }
+
             _terminationMessages.Remove(container.Id);
             _backoffReported.Remove(container.Id);
         }

@@ -73,6 +73,9 @@ public sealed class ProbeWorker : IAsyncDisposable
 
     public Func<ProbeKind, ProbeOutcome, Task> OnChange { get; }
 
+    /// <summary>Called after every failed attempt (the kubelet records an Unhealthy event for each).</summary>
+    public Action<ProbeKind, ProbeOutcome>? OnFailedAttempt { get; init; }
+
     public TimeProvider Time { get; }
 
     /// <summary>The settled result: null until the first threshold is reached (readiness starts false, liveness/startup start unknown).</summary>
@@ -178,6 +181,11 @@ public sealed class ProbeWorker : IAsyncDisposable
         }
 
         Volatile.Write(ref _lastOutcome, outcome);
+        if (!outcome.Success)
+        {
+            OnFailedAttempt?.Invoke(Kind, outcome);
+        }
+
         if (_lastResult == outcome.Success)
         {
             _resultRun++;
