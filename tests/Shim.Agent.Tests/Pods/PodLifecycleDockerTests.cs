@@ -122,6 +122,8 @@ public sealed class PodLifecycleDockerTests(DockerPodsFixture fixture)
     public async Task CrashingContainerBacksOffWithGrowingRestartCount()
     {
         await using var harness = new PodRuntimeHarness(fixture);
+        // Long enough that a sync inside the back-off window (which reports CrashLoopBackOff) happens on a busy machine.
+        harness.Options = harness.Options with { BackoffBase = TimeSpan.FromSeconds(1) };
         var manager = await harness.StartManagerAsync();
         var pod = PodJson.Create("crash", """{"containers":[{"name":"app","image":"shim/busybox:1.35","command":["sh","-c","exit 1"]}]}""");
         var uid = pod.Metadata!.Uid!;
