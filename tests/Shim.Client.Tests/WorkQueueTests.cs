@@ -28,24 +28,48 @@ public sealed class WorkQueueTests
     }
 
     [Fact]
-    public async Task Retried_keys_come_back_after_a_growing_backoff_that_forget_resets()
+    public async Task Retried_keys_come_back_after_a_doubling_backoff_that_forget_resets()
     {
-        var queue = new WorkQueue(TimeProvider.System, baseDelay: TimeSpan.FromMilliseconds(100));
-        var started = DateTime.UtcNow;
-        queue.Retry("a");
-        Assert.Equal("a", await queue.TakeAsync(CancellationToken.None));
-        var first = DateTime.UtcNow - started;
-        queue.Retry("a");
-        queue.Retry("a");
-        started = DateTime.UtcNow;
-        Assert.Equal("a", await queue.TakeAsync(CancellationToken.None));
-        Assert.True(first >= TimeSpan.FromMilliseconds(90), $"first retry after {first}");
-        // The third consecutive failure waits 400 ms; the second (200 ms) added the key first.
-        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromMilliseconds(150), "second retry too early");
+        var time = new RecordingTimeProvider();
+        var queue = new WorkQueue(time, baseDelay: TimeSpan.FromMilliseconds(100), maxDelay: TimeSpan.FromMilliseconds(300));
+        for (var i = 0; i < 3; i++)
+        {
+            queue.Retry("a");
+            Assert.Equal("a", await queue.TakeAsync(CancellationToken.None));
+        }
+
         queue.Forget("a");
-        started = DateTime.UtcNow;
         queue.Retry("a");
-        await queue.TakeAsync(CancellationToken.None);
-        Assert.True(DateTime.UtcNow - started < TimeSpan.FromMilliseconds(390), "forget did not reset the backoff");
+        Assert.Equal("a", await queue.TakeAsync(CancellationToken.None));
+
+        // 100, 200, then capped at 300; after Forget the first delay again.
+        Assert.Equal(new[] { 100.0, 200.0, 300.0, 100.0 }, time.Delays.Select(d => d.TotalMilliseconds));
+    }
+
+    /// <summary>Records each timer's due time and fires it at once, so backoff is checked without waiting.</summary>
+    private sealed class RecordingTimeProvider : TimeProvider
+    {
+        private readonly List<TimeSpan> _delays = [];
+
+        public IReadOnlyList<TimeSpan> Delays
+        {
+            get
+            {
+                lock (_delays)
+                {
+                    return [.. _delays];
+                }
+            }
+        }
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            lock (_delays)
+            {
+                _delays.Add(dueTime);
+            }
+
+            return System.CreateTimer(callback, state, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        }
     }
 }
