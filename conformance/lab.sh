@@ -31,7 +31,7 @@ start_docker() {
     -H "$(sock "$n")" --pidfile "$dir/docker.pid" --cgroup-parent "/shim-lab-h$n" --bip "172.31.$n.1/24" \
     --insecure-registry "$REGISTRY" \
     >"$dir/dockerd.log" 2>&1 < /dev/null &
-  for _ in $(seq 1 60); do
+  for _ in $(seq 1 180); do
     if docker -H "$(sock "$n")" info >/dev/null 2>&1; then return 0; fi
     sleep 0.5
   done
@@ -87,6 +87,17 @@ push_private_image() {
   docker -H "$(sock 1)" rmi "$REGISTRY/private/busybox:1.35" >/dev/null
 }
 
+# Stops host N's dockerd and what it started (its containerd and container shims), so a new dockerd starts clean.
+stop_docker() {
+  local n=$1
+  stop_pidfile "$LAB_ROOT/h$n/docker.pid" TERM
+  pkill -KILL -f "$LAB_ROOT/h$n/exec" 2>/dev/null || true
+  for _ in $(seq 1 40); do
+    pgrep -f "$LAB_ROOT/h$n/exec" >/dev/null || return 0
+    sleep 0.25
+  done
+}
+
 down() {
   stop_pidfile "$LAB_ROOT/registry/registry.pid" TERM
   for dir in "$LAB_ROOT"/h[0-9]*; do
@@ -98,7 +109,7 @@ down() {
       ids=$(docker -H "$(sock "$n")" ps -aq) || true
       [ -n "$ids" ] && docker -H "$(sock "$n")" rm -f $ids >/dev/null 2>&1 || true
     fi
-    stop_pidfile "$dir/docker.pid" TERM
+    stop_docker "$n"
     ip netns del "shim-h$n" 2>/dev/null || true
     ip link del "veth-shim-h$n" 2>/dev/null || true
   done
@@ -148,7 +159,7 @@ case "${1:-}" in
   down) down ;;
   start-agent) shift; start_agent "$@" ;;
   stop-agent) stop_pidfile "$LAB_ROOT/h${2:?host}/agent.pid" KILL ;;
-  stop-docker) stop_pidfile "$LAB_ROOT/h${2:?host}/docker.pid" TERM ;;
+  stop-docker) stop_docker "${2:?host}" ;;
   start-docker) start_docker "${2:?host}" ;;
   exec) n=${2:?host}; shift 2; DOCKER_HOST="$(sock "$n")" nsenter --net=/run/netns/shim-h"$n" "$@" ;;
   *) sed -n '2,14p' "$0"; exit 2 ;;

@@ -52,11 +52,6 @@ public sealed partial class NodeAgent : IAsyncDisposable
 
     public PodManager Pods { get; }
 
-    /// <summary>Completes when the node is registered, its pod network exists and its pods are synced.</summary>
-    public Task Ready => _ready.Task;
-
-    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var (info, version) = await WaitForDockerAsync(cancellationToken).ConfigureAwait(false);
@@ -95,10 +90,6 @@ public sealed partial class NodeAgent : IAsyncDisposable
             }
 
             await HeartbeatAsync(info, version, problem, cancellationToken).ConfigureAwait(false);
-            if (problem is null && podInformer.Synced.IsCompleted)
-            {
-                _ready.TrySetResult();
-            }
 
             await Task.Delay(problem is null ? _options.HeartbeatPeriod : TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
         }

@@ -29,7 +29,4 @@ public sealed class ApiError : Exception
 
     public bool IsConflict => Code == 409;
 
-    public bool IsAlreadyExists => Code == 409 && Status.Reason == "AlreadyExists";
-
-    public bool IsGone => Code == 410;
 }

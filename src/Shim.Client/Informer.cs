@@ -9,7 +9,7 @@ namespace Shim.Client;
 /// resourceVersion; relist on 410 or a broken watch, emitting deletes for objects that vanished meanwhile. Handlers
 /// run on the informer's loop, one event at a time, and should only enqueue work.
 /// </summary>
-public sealed partial class Informer<T> : IInformer
+public sealed partial class Informer<T>
     where T : class, IKubernetesKind, IMetadataObject
 {
     private readonly KubeClient _client;

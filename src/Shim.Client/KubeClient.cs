@@ -140,18 +140,6 @@ public sealed class KubeClient : IDisposable
         where TResult : class =>
         SendRequiredAsync<TResult>(HttpMethod.Post, path.ToString(), Json(body), cancellationToken);
 
-    /// <summary>A raw GET of any path (discovery, /healthz, /version).</summary>
-    public async Task<string> GetStringAsync(string path, CancellationToken cancellationToken)
-    {
-        using var response = await _http.GetAsync(path, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw await ErrorAsync(response, cancellationToken).ConfigureAwait(false);
-        }
-
-        return await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-    }
-
     public void Dispose() => _http.Dispose();
 
     private async Task<T> SendRequiredAsync<T>(HttpMethod method, string url, HttpContent content, CancellationToken cancellationToken)
@@ -227,11 +215,7 @@ public sealed class KubeClient : IDisposable
             return false;
         }
 
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(authority);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         using var leaf = new X509Certificate2(certificate);
-        return chain.Build(leaf);
+        return CertificateChains.IssuedBy(authority, leaf);
     }
 }

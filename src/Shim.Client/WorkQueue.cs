@@ -61,10 +61,6 @@ public sealed class WorkQueue
         _ = Task.Delay(delay, _time).ContinueWith(_ => Add(key), TaskScheduler.Default);
     }
 
-    /// <summary>Adds the key after a fixed delay (e.g. to re-check a deadline).</summary>
-    public void AddAfter(string key, TimeSpan delay) =>
-        _ = Task.Delay(delay, _time).ContinueWith(_ => Add(key), TaskScheduler.Default);
-
     public void Forget(string key)
     {
         lock (_lock)

@@ -33,7 +33,7 @@ public static class AgentServer
         {
             https.ServerCertificate = certificate;
             https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
-            https.ClientCertificateValidation = (client, _, _) => IssuedBy(clusterCa, client);
+            https.ClientCertificateValidation = (client, _, _) => Shim.Client.CertificateChains.IssuedBy(clusterCa, client);
         })));
         var app = builder.Build();
         app.UseWebSockets();
@@ -164,15 +164,6 @@ public static class AgentServer
             ["code"] = code,
         };
         return context.Response.WriteAsync(status.ToJsonString(), context.RequestAborted);
-    }
-
-    private static bool IssuedBy(X509Certificate2 authority, X509Certificate2 certificate)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(authority);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return chain.Build(certificate);
     }
 
     private static X509Certificate2 SelfSigned(string nodeName, string nodeIp)

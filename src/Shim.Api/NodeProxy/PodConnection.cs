@@ -28,7 +28,7 @@ public static class PodConnection
             return $"/portForward/{Esc(ns)}/{Esc(name)}{rawQuery}";
         }
 
-        var container = Container(pod, query["container"].ToString(), subresource == "log");
+        var container = Container(pod, query["container"].ToString());
         if (subresource == "log")
         {
             var previous = query["previous"].ToString() == "true";
@@ -60,7 +60,7 @@ public static class PodConnection
         return (host, port);
     }
 
-    private static string Container(JsonObject pod, string requested, bool includeInit)
+    private static string Container(JsonObject pod, string requested)
     {
         var name = pod.Str("metadata", "name");
         var containers = Names(pod, "containers");
@@ -84,7 +84,7 @@ public static class PodConnection
             throw ApiException.BadRequest($"a container name must be specified for pod {name}, choose one of: [{choices}]{initHint}");
         }
 
-        if (containers.Contains(requested) || ephemeral.Contains(requested) || (includeInit && init.Contains(requested)) || init.Contains(requested))
+        if (containers.Contains(requested) || init.Contains(requested) || ephemeral.Contains(requested))
         {
             return requested;
         }
