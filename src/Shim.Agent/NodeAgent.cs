@@ -25,6 +25,7 @@ public sealed partial class NodeAgent : IAsyncDisposable
     private readonly ApiPodStatusWriter _statusWriter;
     private readonly EventRecorder _events;
     private NodeStatus? _lastStatus;
+    private Lease? _lease;
     private DateTimeOffset _lastStatusWrite;
     private string? _networkSubnet;
 
@@ -273,10 +274,12 @@ public sealed partial class NodeAgent : IAsyncDisposable
     private async Task RenewLeaseAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var path = ResourcePath.For<Lease>("kube-node-lease", _options.NodeName);
-        var lease = await _client.GetAsync<Lease>(path, cancellationToken).ConfigureAwait(false);
+        // The Lease from the last renewal is reused: one request per heartbeat, a fresh read only after a failure.
+        var lease = _lease ?? await _client.GetAsync<Lease>(path, cancellationToken).ConfigureAwait(false);
+        _lease = null;
         if (lease is null)
         {
-            await _client.CreateAsync(ResourcePath.For<Lease>("kube-node-lease"), new Lease
+            _lease = await _client.CreateAsync(ResourcePath.For<Lease>("kube-node-lease"), new Lease
             {
                 ApiVersion = "coordination.k8s.io/v1",
                 Kind = "Lease",
@@ -290,7 +293,7 @@ public sealed partial class NodeAgent : IAsyncDisposable
         lease.Spec.HolderIdentity = _options.NodeName;
         lease.Spec.LeaseDurationSeconds = 40;
         lease.Spec.RenewTime = now;
-        await _client.ReplaceAsync(path, lease, cancellationToken).ConfigureAwait(false);
+        _lease = await _client.ReplaceAsync(path, lease, cancellationToken).ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Docker at {Endpoint} (engine {Version}); node {Node}")]
