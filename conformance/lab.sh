@@ -93,9 +93,12 @@ stop_docker() {
   stop_pidfile "$LAB_ROOT/h$n/docker.pid" TERM
   pkill -KILL -f "$LAB_ROOT/h$n/exec" 2>/dev/null || true
   for _ in $(seq 1 40); do
-    pgrep -f "$LAB_ROOT/h$n/exec" >/dev/null || return 0
+    pgrep -f "$LAB_ROOT/h$n/exec" >/dev/null || break
     sleep 0.25
   done
+  # A killed containerd can linger as a zombie where PID 1 does not reap: the next dockerd would take its stale
+  # pidfile for a live containerd and wait for it forever.
+  rm -f "$LAB_ROOT/h$n/exec/containerd/containerd.pid"
 }
 
 down() {
