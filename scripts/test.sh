@@ -13,7 +13,7 @@ if ! dotnet build Shim.sln -c Release -nologo -v q 2>&1 | tail -3; then
   exit 1
 fi
 
-suites=(tests/*/ conformance/*/)
+suites=(tests/*.Tests/ conformance/*/)
 pids=()
 for suite in "${suites[@]}"; do
   name="$(basename "$suite")"

@@ -58,6 +58,18 @@ public sealed class WorkQueue
         }
 
         var delay = TimeSpan.FromTicks(Math.Min(_maxDelay.Ticks, _baseDelay.Ticks * (1L << Math.Min(failures - 1, 20))));
+        AddAfter(key, delay);
+    }
+
+    /// <summary>Adds the key once <paramref name="delay"/> has passed (a deadline to check, a schedule to keep).</summary>
+    public void AddAfter(string key, TimeSpan delay)
+    {
+        if (delay <= TimeSpan.Zero)
+        {
+            Add(key);
+            return;
+        }
+
         _ = Task.Delay(delay, _time).ContinueWith(_ => Add(key), TaskScheduler.Default);
     }
 

@@ -1,5 +1,5 @@
 using Shim.Model.Core.V1;
-using Shim.Scheduler.Matching;
+using Shim.Client.Matching;
 
 namespace Shim.Scheduler.Snapshot;
 

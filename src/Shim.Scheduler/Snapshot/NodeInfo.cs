@@ -22,7 +22,7 @@ public sealed class NodeInfo
     /// The node's labels. kubernetes.io/hostname is filled with the node name when the node lacks it, as a kubelet
     /// would have set it, so hostname-scoped affinity and spreading work on nodes registered without it.
     /// </summary>
-    public IReadOnlyDictionary<string, string> Labels { get; private set; } = Matching.Labels.Empty;
+    public IReadOnlyDictionary<string, string> Labels { get; private set; } = Shim.Client.Matching.Labels.Empty;
 
     public IReadOnlyList<Taint> Taints => Node?.Spec?.Taints ?? [];
 

@@ -1,5 +1,5 @@
 using Shim.Model.Core.V1;
-using Shim.Scheduler.Matching;
+using Shim.Client.Matching;
 using Shim.Scheduler.Resources;
 
 namespace Shim.Scheduler.Snapshot;
@@ -14,7 +14,7 @@ public sealed class PodInfo
         Namespace = pod.Metadata?.Namespace ?? "default";
         Name = pod.Metadata?.Name ?? "";
         Key = KeyOf(pod);
-        Labels = Matching.Labels.Of(pod.Metadata?.Labels);
+        Labels = Shim.Client.Matching.Labels.Of(pod.Metadata?.Labels);
         Requests = PodRequests.Effective(pod);
         NonZeroRequests = PodRequests.NonZero(pod);
     }

@@ -1,3 +1,4 @@
+using Shim.Testing;
 using Shim.Model.Core.V1;
 using Shim.Scheduler.Queue;
 using Shim.Scheduler.Tests.Support;

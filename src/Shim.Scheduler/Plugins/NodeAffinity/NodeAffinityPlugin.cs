@@ -1,5 +1,5 @@
 using Shim.Scheduler.Framework;
-using Shim.Scheduler.Matching;
+using Shim.Client.Matching;
 using Shim.Scheduler.Snapshot;
 
 namespace Shim.Scheduler.Plugins.NodeAffinity;

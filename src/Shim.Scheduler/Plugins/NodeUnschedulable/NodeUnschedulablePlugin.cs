@@ -1,6 +1,6 @@
 using Shim.Model.Core.V1;
 using Shim.Scheduler.Framework;
-using Shim.Scheduler.Matching;
+using Shim.Client.Matching;
 using Shim.Scheduler.Snapshot;
 
 namespace Shim.Scheduler.Plugins.NodeUnschedulable;

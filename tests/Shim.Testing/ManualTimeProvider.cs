@@ -1,4 +1,4 @@
-namespace Shim.Scheduler.Tests.Support;
+namespace Shim.Testing;
 
 /// <summary>A clock tests move by hand; timers created from it fire when <see cref="Advance"/> passes their due time.</summary>
 public sealed class ManualTimeProvider : TimeProvider

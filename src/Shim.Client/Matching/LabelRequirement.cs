@@ -1,4 +1,4 @@
-namespace Shim.Scheduler.Matching;
+namespace Shim.Client.Matching;
 
 /// <summary>One requirement of a label selector: In, NotIn, Exists or DoesNotExist on one key.</summary>
 public sealed record LabelRequirement(string Key, string Operator, IReadOnlyList<string> Values)

@@ -1,4 +1,4 @@
-namespace Shim.Scheduler.Matching;
+namespace Shim.Client.Matching;
 
 /// <summary>Shared empty label set, so absent labels need no null checks.</summary>
 public static class Labels

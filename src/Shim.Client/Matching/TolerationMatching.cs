@@ -1,6 +1,6 @@
 using Shim.Model.Core.V1;
 
-namespace Shim.Scheduler.Matching;
+namespace Shim.Client.Matching;
 
 /// <summary>Whether tolerations tolerate taints, with upstream's rules.</summary>
 public static class TolerationMatching

@@ -1,6 +1,6 @@
 using Shim.Model.Meta.V1;
 
-namespace Shim.Scheduler.Matching;
+namespace Shim.Client.Matching;
 
 /// <summary>
 /// A metav1.LabelSelector ready to match. As upstream's LabelSelectorAsSelector: a null selector selects nothing,

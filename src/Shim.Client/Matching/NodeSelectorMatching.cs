@@ -1,7 +1,7 @@
 using System.Globalization;
 using Shim.Model.Core.V1;
 
-namespace Shim.Scheduler.Matching;
+namespace Shim.Client.Matching;
 
 /// <summary>Node selector terms as upstream's nodeaffinity helpers evaluate them.</summary>
 public static class NodeSelectorMatching
