@@ -24,10 +24,12 @@ public static class Kubelet
     public static Task<Pod> MarkFinishedAsync(KubeClient client, Pod pod, bool succeeded, int exitCode = 0)
     {
         var phase = succeeded ? "Succeeded" : "Failed";
+        var reason = succeeded ? "Completed" : "Error";
         var container = pod.Spec?.Containers?.FirstOrDefault()?.Name ?? "app";
-        var patch = $$$"""
-            {"status":{"phase":"{{{phase}}}","containerStatuses":[{"name":"{{{container}}}","ready":false,"restartCount":0,"image":"busybox","imageID":"",
-              "state":{"terminated":{"exitCode":{{{exitCode}}},"reason":"{{{(succeeded ? "Completed" : "Error")}}}"}}}]}}
+        var terminated = $$"""{"exitCode":{{exitCode}},"reason":"{{reason}}"}""";
+        var patch = $$"""
+            {"status":{"phase":"{{phase}}","containerStatuses":[
+              {"name":"{{container}}","ready":false,"restartCount":0,"image":"busybox","imageID":"","state":{"terminated":{{terminated}} } } ] } }
             """;
         return client.PatchAsync<Pod>(ResourcePath.For<Pod>(pod.Metadata!.Namespace, pod.Metadata.Name, "status"), KubeClient.MergePatch, patch, CancellationToken.None);
     }
