@@ -2,8 +2,8 @@ using Microsoft.Extensions.Logging;
 using Shim.Agent;
 using Shim.Api.Security;
 using Shim.Client;
-using Shim.Controllers.NodeIpam;
-using Shim.Model.Core.V1;
+using Shim.Controllers;
+using Shim.Controllers.Runtime;
 using Shim.Scheduler.Service;
 
 namespace Shim;
@@ -17,16 +17,19 @@ public static class ControlPlane
     public static async Task RunAsync(ControlPlaneOptions options, CertificateAuthority ca, ILoggerFactory loggers, Action<ILoggingBuilder> logging, CancellationToken cancellationToken)
     {
         var tasks = new List<Task>();
+        var identity = $"{Environment.MachineName}_{Guid.NewGuid():N}";
         using var controllerClient = new KubeClient(Credentials(options, ca, "controller-manager", "system:kube-controller-manager", []), "shim-controller-manager");
-        var nodes = new Informer<Node>(controllerClient, loggers.CreateLogger("informer.nodes"));
-        var ipam = new NodeIpamController(controllerClient, nodes, options.ClusterCidr, options.NodeCidrMaskSize, TimeProvider.System, loggers.CreateLogger<NodeIpamController>());
-        tasks.Add(nodes.RunAsync(cancellationToken));
-        tasks.Add(ipam.RunAsync(cancellationToken));
+        var controllers = new ControllerManager(controllerClient, new ControllerManagerOptions { ClusterCidr = options.ClusterCidr, NodeCidrMaskSize = options.NodeCidrMaskSize }, TimeProvider.System, loggers);
+        tasks.Add(Elector(controllerClient, "kube-controller-manager", identity, loggers).RunAsync(controllers.RunAsync, cancellationToken));
 
         using var schedulerClient = new KubeClient(Credentials(options, ca, "scheduler", "system:kube-scheduler", []), "shim-scheduler");
-        await using var schedulerEvents = new EventRecorder(schedulerClient, "default-scheduler", Environment.MachineName, TimeProvider.System, loggers.CreateLogger<EventRecorder>());
-        var scheduler = new SchedulerService(schedulerClient, schedulerEvents, loggers, TimeProvider.System);
-        tasks.Add(scheduler.RunAsync(cancellationToken));
+        tasks.Add(Elector(schedulerClient, "kube-scheduler", identity, loggers).RunAsync(
+            async ct =>
+            {
+                await using var events = new EventRecorder(schedulerClient, "default-scheduler", Environment.MachineName, TimeProvider.System, loggers.CreateLogger<EventRecorder>());
+                await new SchedulerService(schedulerClient, events, loggers, TimeProvider.System).RunAsync(ct).ConfigureAwait(false);
+            },
+            cancellationToken));
 
         if (options.Agent is { } agent)
         {
@@ -36,6 +39,10 @@ public static class ControlPlane
 
         await WhenAllOrFirstFailure(tasks).ConfigureAwait(false);
     }
+
+    /// <summary>Controllers and scheduler act only while this server holds their Lease in kube-system (several servers may share one Redis).</summary>
+    private static LeaderElector Elector(KubeClient client, string lease, string identity, ILoggerFactory loggers) =>
+        new(client, "kube-system", lease, identity, LeaderElectionTimings.Default, TimeProvider.System, loggers.CreateLogger("leader-election." + lease));
 
     private static ClientCredentials Credentials(ControlPlaneOptions options, CertificateAuthority ca, string fileStem, string user, string[] groups) =>
         new(options.ApiServer, ca.Certificate, ca.LoadClientCertificate(fileStem, user, groups), null);
