@@ -22,4 +22,25 @@ public static class LabManifests
             imagePullPolicy: IfNotPresent
             command: ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"]
         """;
+
+    /// <summary>A Deployment of sleepers labelled app=NAME; <paramref name="spec"/> is extra deployment spec YAML (two spaces).</summary>
+    public static string SleeperDeployment(string name, int replicas, string spec = "", string podSpec = "") => $$$"""
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: {{{name}}}}
+        spec:
+          replicas: {{{replicas}}}
+          selector: {matchLabels: {app: {{{name}}}}}
+        {{{spec}}}
+          template:
+            metadata: {labels: {app: {{{name}}}}}
+            spec:
+              terminationGracePeriodSeconds: 1
+        {{{podSpec}}}
+              containers:
+              - name: app
+                image: {{{Busybox}}}
+                command: ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"]
+                readinessProbe: {exec: {command: ["true"]}, periodSeconds: 1}
+        """;
 }
