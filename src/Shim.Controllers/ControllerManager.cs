@@ -1,7 +1,18 @@
 using Microsoft.Extensions.Logging;
 using Shim.Client;
+using Shim.Controllers.Autoscaling;
+using Shim.Controllers.CronJob;
+using Shim.Controllers.DaemonSet;
+using Shim.Controllers.Deployments;
+using Shim.Controllers.Disruption;
+using Shim.Controllers.Job;
 using Shim.Controllers.NodeIpam;
+using Shim.Controllers.Namespace;
+using Shim.Controllers.NodeLifecycle;
+using Shim.Controllers.ReplicaSets;
 using Shim.Controllers.Runtime;
+using Shim.Controllers.ServiceAccount;
+using Shim.Controllers.StatefulSet;
 using Shim.Model.Core.V1;
 
 namespace Shim.Controllers;
@@ -15,13 +26,47 @@ public sealed class ControllerManager(KubeClient client, ControllerManagerOption
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var informers = new SharedInformers(client, loggers);
+        var recorders = new List<EventRecorder>();
+        EventRecorder Events(string component)
+        {
+            var recorder = new EventRecorder(client, component, Environment.MachineName, time, loggers.CreateLogger<EventRecorder>());
+            recorders.Add(recorder);
+            return recorder;
+        }
+
+        using var garbageCollector = new GarbageCollector.GarbageCollector(client, time, loggers);
+        using var namespaces = new NamespaceController(client, informers, time, loggers);
+        var lifecycle = new NodeLifecycleOptions { NodeMonitorGracePeriod = options.NodeMonitorGracePeriod, NodeStartupGracePeriod = options.NodeStartupGracePeriod };
         var controllers = new List<Func<CancellationToken, Task>>
         {
             new NodeIpamController(client, informers.Get<Node>(), options.ClusterCidr, options.NodeCidrMaskSize, time, loggers.CreateLogger<NodeIpamController>()).RunAsync,
+            new NodeLifecycleController(client, informers, Events("node-controller"), time, loggers, lifecycle).RunAsync,
+            new DisruptionController(client, informers, Events("controllermanager"), time, loggers).RunAsync,
+            garbageCollector.RunAsync,
+            namespaces.RunAsync,
+            new ServiceAccountsController(client, informers, time, loggers).RunAsync,
+            new RootCaPublisher(client, informers, options.RootCaPem, time, loggers).RunAsync,
+            new ReplicaSetController(client, informers, Events("replicaset-controller"), time, loggers).RunAsync,
+            new DeploymentController(client, informers, Events("deployment-controller"), time, loggers).RunAsync,
+            new JobController(client, informers, Events("job-controller"), time, loggers).RunAsync,
+            new CronJobController(client, informers, Events("cronjob-controller"), time, loggers).RunAsync,
+            new HorizontalPodAutoscalerController(client, informers, Events("horizontal-pod-autoscaler"), time, loggers).RunAsync,
+            new StatefulSetController(client, informers, Events("statefulset-controller"), time, loggers).RunAsync,
+            new DaemonSetController(client, informers, Events("daemonset-controller"), time, loggers).RunAsync,
         };
 
-        var running = controllers.Select(run => run(cancellationToken)).Append(informers.RunAsync(cancellationToken)).ToList();
-        await FirstFailure(running).ConfigureAwait(false);
+        try
+        {
+            var running = controllers.Select(run => run(cancellationToken)).Append(informers.RunAsync(cancellationToken)).ToList();
+            await FirstFailure(running).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var recorder in recorders)
+            {
+                await recorder.DisposeAsync().ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>Waits for all; a controller that fails surfaces at once instead of hiding behind the others.</summary>

@@ -288,7 +288,7 @@ public sealed class DockerClient : IDockerClient
     }
 
     public Task<JsonObject?> StatsAsync(string id, CancellationToken cancellationToken) =>
-        GetObjectAsync($"/containers/{Segment(id)}/stats?stream=false", cancellationToken);
+        GetObjectAsync($"/containers/{Segment(id)}/stats?stream=false&one-shot=true", cancellationToken);
 
     public void Dispose()
     {

@@ -19,7 +19,13 @@ public static class ControlPlane
         var tasks = new List<Task>();
         var identity = $"{Environment.MachineName}_{Guid.NewGuid():N}";
         using var controllerClient = new KubeClient(Credentials(options, ca, "controller-manager", "system:kube-controller-manager", []), "shim-controller-manager");
-        var controllers = new ControllerManager(controllerClient, new ControllerManagerOptions { ClusterCidr = options.ClusterCidr, NodeCidrMaskSize = options.NodeCidrMaskSize }, TimeProvider.System, loggers);
+        var controllers = new ControllerManager(controllerClient, new ControllerManagerOptions
+        {
+            RootCaPem = ca.CertificatePem,
+            ClusterCidr = options.ClusterCidr,
+            NodeCidrMaskSize = options.NodeCidrMaskSize,
+            NodeMonitorGracePeriod = options.NodeMonitorGracePeriod,
+        }, TimeProvider.System, loggers);
         tasks.Add(Elector(controllerClient, "kube-controller-manager", identity, loggers).RunAsync(controllers.RunAsync, cancellationToken));
 
         using var schedulerClient = new KubeClient(Credentials(options, ca, "scheduler", "system:kube-scheduler", []), "shim-scheduler");

@@ -12,6 +12,8 @@ public sealed record ControlPlaneOptions
 
     public int NodeCidrMaskSize { get; init; } = 24;
 
+    public TimeSpan NodeMonitorGracePeriod { get; init; } = TimeSpan.FromSeconds(40);
+
     /// <summary>The embedded agent for the local Docker engine, or null with --disable-agent.</summary>
     public AgentOptions? Agent { get; init; }
 }

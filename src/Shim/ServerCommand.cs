@@ -21,10 +21,13 @@ public static partial class ServerCommand
         var disableAgent = new Option<bool>("--disable-agent") { Description = "Do not run a node agent for the local Docker engine" };
         var clusterCidr = new Option<string>("--cluster-cidr") { Description = "Pod IP range; each node gets a slice of it", DefaultValueFactory = _ => "10.244.0.0/16" };
         var nodeMask = new Option<int>("--node-cidr-mask-size") { Description = "Prefix length of each node's pod range", DefaultValueFactory = _ => 24 };
+        var grace = new Option<string>("--node-monitor-grace-period") { Description = "How long a node may stay silent before it is marked Unknown (e.g. 40s, 1m)", DefaultValueFactory = _ => "40s" };
+        var notReadySeconds = new Option<long>("--default-not-ready-toleration-seconds") { Description = "tolerationSeconds added to pods for the not-ready taint", DefaultValueFactory = _ => 300 };
+        var unreachableSeconds = new Option<long>("--default-unreachable-toleration-seconds") { Description = "tolerationSeconds added to pods for the unreachable taint", DefaultValueFactory = _ => 300 };
         var agent = AgentCommand.AgentOptions();
         var command = new Command("server", "Run the API server, controllers, scheduler and an agent for the local Docker engine")
         {
-            dataDir, store, bind, port, sans, disableAgent, clusterCidr, nodeMask,
+            dataDir, store, bind, port, sans, disableAgent, clusterCidr, nodeMask, grace, notReadySeconds, unreachableSeconds,
         };
         foreach (var option in agent.All)
         {
@@ -41,6 +44,8 @@ public static partial class ServerCommand
                 Port = result.GetValue(port),
                 TlsSans = result.GetValue(sans) ?? [],
                 DisableAgent = result.GetValue(disableAgent),
+                DefaultNotReadyTolerationSeconds = result.GetValue(notReadySeconds),
+                DefaultUnreachableTolerationSeconds = result.GetValue(unreachableSeconds),
             };
             var host = options.BindAddress is "0.0.0.0" or "::" ? "127.0.0.1" : options.BindAddress.Contains(':', StringComparison.Ordinal) ? $"[{options.BindAddress}]" : options.BindAddress;
             var controlPlane = new ControlPlaneOptions
@@ -48,6 +53,7 @@ public static partial class ServerCommand
                 ApiServer = new Uri($"https://{host}:{options.Port}"),
                 ClusterCidr = result.GetValue(clusterCidr) ?? "10.244.0.0/16",
                 NodeCidrMaskSize = result.GetValue(nodeMask),
+                NodeMonitorGracePeriod = ParseDuration(result.GetValue(grace) ?? "40s", "--node-monitor-grace-period"),
                 Agent = options.DisableAgent ? null : agent.Read(result, Path.Combine(options.DataDir, "agent")),
             };
             return await RunAsync(options, controlPlane, cancellationToken).ConfigureAwait(false);
@@ -103,6 +109,19 @@ public static partial class ServerCommand
         {
             await serilog.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>A Go-style duration as the upstream flags take it: a number with unit h, m, s or ms (e.g. 40s, 1m30s).</summary>
+    internal static TimeSpan ParseDuration(string text, string flag)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(text.Trim(), @"^(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+)s)?(?:(\d+)ms)?$");
+        if (text.Trim().Length == 0 || !match.Success)
+        {
+            throw new ArgumentException($"{flag}: '{text}' is not a duration like 40s or 1m30s");
+        }
+
+        int Part(int group) => match.Groups[group].Success ? int.Parse(match.Groups[group].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        return new TimeSpan(0, Part(1), Part(2), Part(3), Part(4));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Store: {Store}")]

@@ -109,7 +109,8 @@ public sealed class LabCluster : Cluster
     private static ShimServer StartLab()
     {
         Lab("up", Hosts.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        return new ShimServer("memory", "10.77.0.1", ["--disable-agent", "--cluster-cidr", PodCidr]);
+        // Short failure timeouts so a dead host's pods move within a test: Unknown after 20 s of silence, evicted 15 s later.
+        return new ShimServer("memory", "10.77.0.1", ["--disable-agent", "--cluster-cidr", PodCidr, "--node-monitor-grace-period", "20s", "--default-unreachable-toleration-seconds", "15"]);
     }
 }
 

@@ -38,6 +38,7 @@ public static class AgentServer
         var app = builder.Build();
         app.UseWebSockets();
         app.MapGet("/healthz", () => "ok");
+        app.MapGet("/metrics/resource", new Stats.ResourceMetrics(docker, options.NodeName, TimeProvider.System).ServeAsync);
         app.MapGet("/containerLogs/{ns}/{pod}/{container}", (HttpContext c, string ns, string pod, string container) => LogsAsync(c, pods, docker, ns, pod, container));
         app.Map("/exec/{ns}/{pod}/{container}", async (HttpContext c, string ns, string pod, string container) =>
         {

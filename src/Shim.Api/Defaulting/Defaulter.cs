@@ -73,6 +73,7 @@ public static class Defaulter
                 break;
             case ("batch", "Job"):
                 BatchDefaults.Job(obj);
+                JobSelectorGeneration.Apply(obj);
                 break;
             case ("batch", "CronJob"):
                 BatchDefaults.CronJob(obj);

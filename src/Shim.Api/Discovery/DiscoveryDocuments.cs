@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Shim.Api.Metrics;
 using Shim.Api.Resources;
 
 namespace Shim.Api.Discovery;
@@ -21,14 +22,21 @@ public sealed class DiscoveryDocuments(ResourceRegistry registry)
     {
         ["kind"] = "APIGroupList",
         ["apiVersion"] = "v1",
-        ["groups"] = new JsonArray(registry.Groups.Where(g => g.Length > 0).Select(g => (JsonNode)ApiGroup(g, withTypeMeta: false)).ToArray()),
+        ["groups"] = new JsonArray(registry.Groups.Where(g => g.Length > 0).Select(g => (JsonNode)ApiGroup(g, withTypeMeta: false))
+            .Append(MetricsDiscovery.ApiGroup(withTypeMeta: false)).ToArray()),
     };
 
     public JsonObject? ApiGroupDocument(string group) =>
-        registry.Groups.Contains(group) && group.Length > 0 ? ApiGroup(group, withTypeMeta: true) : null;
+        group == MetricsApi.Group ? MetricsDiscovery.ApiGroup(withTypeMeta: true)
+        : registry.Groups.Contains(group) && group.Length > 0 ? ApiGroup(group, withTypeMeta: true) : null;
 
     public JsonObject? ApiResourceList(string group, string version)
     {
+        if (group == MetricsApi.Group && version == MetricsApi.Version)
+        {
+            return MetricsDiscovery.ApiResourceList();
+        }
+
         var definitions = registry.In(group, version).ToList();
         if (definitions.Count == 0)
         {
@@ -141,6 +149,11 @@ public sealed class DiscoveryDocuments(ResourceRegistry registry)
             });
         }
 
+        if (!core)
+        {
+            items.Add(MetricsDiscovery.AggregatedGroup());
+        }
+
         return new JsonObject
         {
             ["kind"] = "APIGroupDiscoveryList",
@@ -180,6 +193,7 @@ public sealed class DiscoveryDocuments(ResourceRegistry registry)
         {
             yield return ("attach", "PodAttachOptions", null, null, ["create", "get"]);
             yield return ("binding", "Binding", null, null, ["create"]);
+            yield return ("eviction", "Eviction", "policy", "v1", ["create"]);
             yield return ("exec", "PodExecOptions", null, null, ["create", "get"]);
             yield return ("log", "Pod", null, null, ["get"]);
             yield return ("portforward", "PodPortForwardOptions", null, null, ["create", "get"]);

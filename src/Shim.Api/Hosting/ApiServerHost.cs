@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Shim.Api.Discovery;
 using Shim.Api.Http;
+using Shim.Api.Metrics;
 using Shim.Api.Registry;
 using Shim.Api.Resources;
 using Shim.Api.Security;
@@ -52,7 +53,7 @@ public static class ApiServerHost
             });
         });
 
-        var registry = BuiltInResources.Create();
+        var registry = BuiltInResources.Create(new Admission.DefaultTolerationSeconds(options.DefaultNotReadyTolerationSeconds, options.DefaultUnreachableTolerationSeconds));
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(store);
@@ -65,11 +66,11 @@ public static class ApiServerHost
         services.AddSingleton<ResourceHandler>();
         services.AddSingleton(new NodeProxy.AgentForwarder(ca.LoadClientCertificate("apiserver-kubelet-client", "kube-apiserver-kubelet-client", ["system:masters"])));
         services.AddSingleton<DiscoveryDocuments>();
+        services.AddMetricsApi();
         services.AddSingleton(new OpenApiV3(registry, ServerVersion.GitVersion));
         services.AddSingleton<Bootstrapper>();
         services.AddHostedService(sp => sp.GetRequiredService<Bootstrapper>());
         services.AddHostedService<Compactor>();
-        services.AddHostedService<NamespaceFinalizer>();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
 
         var app = builder.Build();

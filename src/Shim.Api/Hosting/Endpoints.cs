@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Shim.Api.Discovery;
 using Shim.Api.Errors;
 using Shim.Api.Http;
+using Shim.Api.Metrics;
 using Shim.Api.Resources;
 using Shim.Api.Watch;
 
@@ -45,6 +46,7 @@ public static class Endpoints
             c.Response.Headers.CacheControl = c.Request.Query.ContainsKey("hash") ? "public, immutable" : "no-cache, private";
             return Cached("/openapi/v3/" + path, () => doc);
         });
+        app.MapMetricsApi();
         app.Map("/api/v1/namespaces/{ns}/bindings", (string ns, HttpContext c, ResourceHandler h) =>
             c.Request.Method == "POST" ? h.BindingsAsync(c, ns) : throw ApiException.MethodNotSupported("", "bindings", c.Request.Method.ToLowerInvariant()));
         app.Map("/api/v1/{**rest}", (string rest, HttpContext c, ResourceHandler h, ResourceRegistry r) => Resource(c, h, r, "", "v1", rest));

@@ -12,4 +12,9 @@ public sealed record ServerOptions
     public int Port { get; init; } = 6443;
     public IReadOnlyList<string> TlsSans { get; init; } = [];
     public bool DisableAgent { get; init; }
+
+    /// <summary>tolerationSeconds given to pods for the not-ready / unreachable NoExecute taints (kube-apiserver defaults).</summary>
+    public long DefaultNotReadyTolerationSeconds { get; init; } = 300;
+
+    public long DefaultUnreachableTolerationSeconds { get; init; } = 300;
 }

@@ -19,6 +19,7 @@ public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock
 {
     private static readonly TimeSpan FutureRevisionWait = TimeSpan.FromSeconds(3);
     private static readonly Lazy<Schema.SchemaNode?> ScaleSchema = new(() => Schema.SchemaRegistry.Instance.ForKind("autoscaling", "v1", "Scale"));
+    private readonly Eviction.EvictionHandler _evictions = new(registry, clock);
 
     private WatchCacheHub Hub => registry.Cache;
 
@@ -70,6 +71,9 @@ public sealed class ResourceHandler(GenericRegistry registry, TimeProvider clock
                 return;
             case "binding" when def.Resource == "pods" && request.Method == "POST":
                 await BindAsync(context, target.Namespace!, target.Name, ct).ConfigureAwait(false);
+                return;
+            case "eviction" when def.Resource == "pods" && def.Group.Length == 0 && request.Method == "POST":
+                await _evictions.EvictAsync(context, target.Namespace!, target.Name, ct).ConfigureAwait(false);
                 return;
             case "finalize" when def.Resource == "namespaces" && request.Method == "PUT":
                 await FinalizeNamespaceAsync(context, target, ct).ConfigureAwait(false);

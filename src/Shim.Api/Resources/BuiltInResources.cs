@@ -13,9 +13,9 @@ public static class BuiltInResources
     private const string Networking = "networking.k8s.io";
     private const string Rbac = "rbac.authorization.k8s.io";
 
-    public static ResourceRegistry Create() => new(Definitions());
+    public static ResourceRegistry Create(Admission.DefaultTolerationSeconds? tolerations = null) => new(Definitions(tolerations ?? Admission.DefaultTolerationSeconds.Default));
 
-    private static IEnumerable<ResourceDefinition> Definitions()
+    private static IEnumerable<ResourceDefinition> Definitions(Admission.DefaultTolerationSeconds tolerations)
     {
         // core/v1
         yield return new ResourceDefinition
@@ -33,7 +33,11 @@ public static class BuiltInResources
                 ("status.podIP", o => o.Str("status", "podIP")),
                 ("status.podIPs", o => o.Str("status", "podIP")),
                 ("status.nominatedNodeName", o => o.Str("status", "nominatedNodeName"))),
-            PrepareForCreate = o => o["status"] = new JsonObject { ["phase"] = "Pending" },
+            PrepareForCreate = o =>
+            {
+                o["status"] = new JsonObject { ["phase"] = "Pending" };
+                tolerations.Admit(o);
+            },
         };
         yield return new ResourceDefinition
         {

@@ -141,6 +141,10 @@ public sealed partial class LeaderElector(KubeClient client, string @namespace, 
             Observe(updated, now);
             return true;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
         catch (ApiError e)
         {
             // A conflict means another candidate wrote first; anything else is retried the same way.

@@ -1,0 +1,4 @@
+namespace Shim.Api.Metrics;
+
+/// <summary>A pod by namespace and name.</summary>
+public readonly record struct PodKey(string Namespace, string Name);
