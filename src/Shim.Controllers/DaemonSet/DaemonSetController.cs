@@ -161,7 +161,7 @@ public sealed partial class DaemonSetController
             else if (shouldContinue)
             {
                 var running = new List<Pod>();
-                foreach (var pod in onNode.Where(p => !PodReadiness.IsTerminating(p)))
+                foreach (var pod in onNode.Where(p => !PodStates.IsTerminating(p)))
                 {
                     if (pod.Status?.Phase != "Failed")
                     {
@@ -178,13 +178,13 @@ public sealed partial class DaemonSetController
             }
             else
             {
-                delete.AddRange(onNode.Where(p => !PodReadiness.IsTerminating(p)));
+                delete.AddRange(onNode.Where(p => !PodStates.IsTerminating(p)));
             }
         }
 
         // Pods pinned to a node that no longer exists will never be bound.
         var known = nodes.Select(n => n.Metadata!.Name!).ToHashSet(StringComparer.Ordinal);
-        delete.AddRange(pods.Where(p => string.IsNullOrEmpty(p.Spec?.NodeName) && !PodReadiness.IsTerminating(p)
+        delete.AddRange(pods.Where(p => string.IsNullOrEmpty(p.Spec?.NodeName) && !PodStates.IsTerminating(p)
             && DaemonSetNodes.TargetNodeName(p) is { } target && !known.Contains(target)));
 
         await SyncNodesAsync(key, ds, delete, create, hash, cancellationToken).ConfigureAwait(false);
@@ -260,9 +260,9 @@ public sealed partial class DaemonSetController
                 }
                 else if (updated is not null)
                 {
-                    unavailable += PodReadiness.IsAvailable(updated, minReady, now) ? 0 : 1;
+                    unavailable += PodStates.IsAvailable(updated, minReady, now) ? 0 : 1;
                 }
-                else if (!PodReadiness.IsAvailable(old!, minReady, now))
+                else if (!PodStates.IsAvailable(old!, minReady, now))
                 {
                     replaceNow.Add(old!);
                 }
@@ -292,7 +292,7 @@ public sealed partial class DaemonSetController
                 }
                 else if (updated is null)
                 {
-                    if (!PodReadiness.IsAvailable(old, minReady, now))
+                    if (!PodStates.IsAvailable(old, minReady, now))
                     {
                         replaceNow.Add(node);
                     }
@@ -301,7 +301,7 @@ public sealed partial class DaemonSetController
                         candidates.Add(node);
                     }
                 }
-                else if (!PodReadiness.IsAvailable(updated, minReady, now))
+                else if (!PodStates.IsAvailable(updated, minReady, now))
                 {
                     surging++;
                 }
@@ -323,7 +323,7 @@ public sealed partial class DaemonSetController
     {
         updated = null;
         old = null;
-        foreach (var pod in onNode.Where(p => !PodReadiness.IsTerminating(p)))
+        foreach (var pod in onNode.Where(p => !PodStates.IsTerminating(p)))
         {
             if (IsUpdated(ds, pod, hash))
             {
@@ -407,7 +407,7 @@ public sealed partial class DaemonSetController
     /// <summary>A daemon pod for <paramref name="node"/>: the template, the daemon tolerations, node-name affinity, version labels.</summary>
     private static Pod NewPod(Ds ds, string node, string hash)
     {
-        var template = ModelCopy.Clone(ds.Spec!.Template ?? new PodTemplateSpec());
+        var template = ModelCopy.Of(ds.Spec!.Template ?? new PodTemplateSpec());
         var spec = template.Spec ?? new PodSpec();
         spec.Tolerations = DaemonSetNodes.WithDaemonTolerations(spec.Tolerations, spec.HostNetwork == true);
         DaemonSetNodes.BindTo(spec, node);
@@ -456,14 +456,14 @@ public sealed partial class DaemonSetController
 
             scheduled++;
             var pod = onNode[0];
-            if (PodReadiness.IsReady(pod))
+            if (PodStates.IsReady(pod))
             {
                 ready++;
-                if (PodReadiness.IsAvailable(pod, minReady, now))
+                if (PodStates.IsAvailable(pod, minReady, now))
                 {
                     available++;
                 }
-                else if (PodReadiness.UntilAvailable(pod, minReady, now) is { } wait && (recheck is null || wait < recheck))
+                else if (PodStates.UntilAvailable(pod, minReady, now) is { } wait && (recheck is null || wait < recheck))
                 {
                     recheck = wait;
                 }

@@ -1,3 +1,4 @@
+using Shim.Controllers.Runtime;
 using Shim.Client;
 using Shim.Controllers.ReplicaSets;
 using Shim.Model.Apps.V1;

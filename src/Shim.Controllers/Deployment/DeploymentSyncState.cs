@@ -1,3 +1,4 @@
+using Shim.Controllers.Runtime;
 using Shim.Controllers.ReplicaSets;
 using Shim.Model.Apps.V1;
 using DeploymentKind = Shim.Model.Apps.V1.Deployment;

@@ -1,3 +1,4 @@
+using Shim.Controllers.Runtime;
 using System.Globalization;
 using Shim.Model.Core.V1;
 

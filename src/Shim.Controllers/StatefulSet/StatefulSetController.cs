@@ -88,7 +88,7 @@ public sealed partial class StatefulSetController
 
         var minReady = set.Spec.MinReadySeconds ?? 0;
         var now = _time.GetUtcNow();
-        if (pods.Select(p => PodReadiness.UntilAvailable(p, minReady, now)).Where(d => d is not null).Min() is { } wait)
+        if (pods.Select(p => PodStates.UntilAvailable(p, minReady, now)).Where(d => d is not null).Min() is { } wait)
         {
             _queue.AddAfter(key, wait);
         }
@@ -121,7 +121,7 @@ public sealed partial class StatefulSetController
         for (var i = 0; i < replicas.Length; i++)
         {
             var pod = replicas[i];
-            if (pod is not null && PodReadiness.IsFinished(pod) && !PodReadiness.IsTerminating(pod))
+            if (pod is not null && PodStates.IsFinished(pod) && !PodStates.IsTerminating(pod))
             {
                 // A failed (or completed) member is replaced under the same name once its deletion is observed.
                 await DeletePodAsync(set, pod, cancellationToken).ConfigureAwait(false);
@@ -146,17 +146,17 @@ public sealed partial class StatefulSetController
                 continue;
             }
 
-            if (monotonic && (PodReadiness.IsTerminating(pod) || !PodReadiness.IsRunningAndReady(pod) || !PodReadiness.IsAvailable(pod, minReady, now)))
+            if (monotonic && (PodStates.IsTerminating(pod) || !PodStates.IsRunningAndReady(pod) || !PodStates.IsAvailable(pod, minReady, now)))
             {
                 return;
             }
         }
 
         // Every wanted member is healthy (OrderedReady) or at least exists (Parallel): remove the surplus, highest first.
-        var firstUnhealthy = condemned.FirstOrDefault(p => !PodReadiness.IsRunningAndReady(p) || PodReadiness.IsTerminating(p));
+        var firstUnhealthy = condemned.FirstOrDefault(p => !PodStates.IsRunningAndReady(p) || PodStates.IsTerminating(p));
         foreach (var pod in condemned)
         {
-            if (PodReadiness.IsTerminating(pod))
+            if (PodStates.IsTerminating(pod))
             {
                 if (monotonic)
                 {
@@ -166,7 +166,7 @@ public sealed partial class StatefulSetController
                 continue;
             }
 
-            if (monotonic && !PodReadiness.IsRunningAndReady(pod) && pod != firstUnhealthy)
+            if (monotonic && !PodStates.IsRunningAndReady(pod) && pod != firstUnhealthy)
             {
                 return;
             }
@@ -193,11 +193,11 @@ public sealed partial class StatefulSetController
         var rolling = set.Spec!.UpdateStrategy?.RollingUpdate;
         var partition = rolling?.Partition ?? 0;
         var maxUnavailable = Math.Max(1, ScaledValue.Resolve(rolling?.MaxUnavailable, replicas.Length, roundUp: true, fallback: 1));
-        var unavailable = replicas.Count(p => p is null || PodReadiness.IsTerminating(p) || !PodReadiness.IsRunningAndReady(p) || !PodReadiness.IsAvailable(p, minReady, now));
+        var unavailable = replicas.Count(p => p is null || PodStates.IsTerminating(p) || !PodStates.IsRunningAndReady(p) || !PodStates.IsAvailable(p, minReady, now));
         var budget = maxUnavailable - unavailable;
         for (var i = replicas.Length - 1; i >= partition && budget > 0; i--)
         {
-            if (replicas[i] is { } pod && StatefulSetPods.RevisionOf(pod) != update.Metadata!.Name && !PodReadiness.IsTerminating(pod))
+            if (replicas[i] is { } pod && StatefulSetPods.RevisionOf(pod) != update.Metadata!.Name && !PodStates.IsTerminating(pod))
             {
                 await DeletePodAsync(set, pod, cancellationToken).ConfigureAwait(false);
                 budget--;
@@ -331,10 +331,10 @@ public sealed partial class StatefulSetController
         {
             ObservedGeneration = set.Metadata!.Generation,
             Replicas = pods.Count,
-            ReadyReplicas = pods.Count(PodReadiness.IsRunningAndReady),
-            AvailableReplicas = pods.Count(p => PodReadiness.IsRunningAndReady(p) && PodReadiness.IsAvailable(p, minReady, now)),
-            CurrentReplicas = pods.Count(p => !PodReadiness.IsTerminating(p) && StatefulSetPods.RevisionOf(p) == current.Metadata!.Name),
-            UpdatedReplicas = pods.Count(p => !PodReadiness.IsTerminating(p) && StatefulSetPods.RevisionOf(p) == update.Metadata!.Name),
+            ReadyReplicas = pods.Count(PodStates.IsRunningAndReady),
+            AvailableReplicas = pods.Count(p => PodStates.IsRunningAndReady(p) && PodStates.IsAvailable(p, minReady, now)),
+            CurrentReplicas = pods.Count(p => !PodStates.IsTerminating(p) && StatefulSetPods.RevisionOf(p) == current.Metadata!.Name),
+            UpdatedReplicas = pods.Count(p => !PodStates.IsTerminating(p) && StatefulSetPods.RevisionOf(p) == update.Metadata!.Name),
             CurrentRevision = current.Metadata!.Name,
             UpdateRevision = update.Metadata!.Name,
             CollisionCount = collisions,

@@ -37,7 +37,7 @@ internal static class StatefulSetPods
     /// <summary>A pod for <paramref name="ordinal"/> from <paramref name="template"/> (the template of the revision it belongs to).</summary>
     public static Pod NewPod(Set set, PodTemplateSpec template, int ordinal, string revision)
     {
-        var copy = ModelCopy.Clone(template);
+        var copy = ModelCopy.Of(template);
         var name = PodName(set, ordinal);
         var labels = new Dictionary<string, string>(copy.Metadata?.Labels ?? [], StringComparer.Ordinal)
         {
@@ -69,7 +69,7 @@ internal static class StatefulSetPods
     {
         foreach (var template in set.Spec?.VolumeClaimTemplates ?? [])
         {
-            var claim = ModelCopy.Clone(template);
+            var claim = ModelCopy.Of(template);
             var labels = new Dictionary<string, string>(claim.Metadata?.Labels ?? [], StringComparer.Ordinal);
             foreach (var (key, value) in set.Spec?.Selector?.MatchLabels ?? [])
             {

@@ -1,6 +1,6 @@
 using Shim.Model;
 
-namespace Shim.Controllers.ReplicaSets;
+namespace Shim.Controllers.Runtime;
 
 /// <summary>Deep copies of model objects, so an object from an informer cache is never changed in place.</summary>
 public static class ModelCopy
