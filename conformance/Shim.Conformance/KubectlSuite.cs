@@ -99,7 +99,8 @@ public abstract class KubectlSuite(Cluster cluster)
         Assert.Matches(@"^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES\n", wide);
         var deployments = await cluster.OkAsync(kubectl, "-n", ns, "get", "deploy");
         Assert.Matches(@"^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\n", deployments);
-        Assert.Matches(@"(?m)^web\s+0/2\s+0\s+0\s+", deployments);
+        // The deployment controller creates the pods; with no node to run them none is available.
+        Assert.Matches(@"(?m)^web\s+0/2\s+[02]\s+0\s+", deployments);
 
         var json = JsonNode.Parse(await cluster.OkAsync(kubectl, "-n", ns, "get", "deploy", "web", "-o", "json"))!;
         var meta = json["metadata"]!;
@@ -200,12 +201,13 @@ public abstract class KubectlSuite(Cluster cluster)
     [MemberData(nameof(Tools.KubectlVersions), MemberType = typeof(Tools))]
     public async Task StatusSubresourceIsSplitFromTheMainResource(string kubectl)
     {
+        // A ResourceQuota: no controller of ours writes its status, so only this test does.
         var ns = await NamespaceAsync(kubectl);
-        await cluster.OkWithInputAsync(kubectl, Deployment, "-n", ns, "create", "-f", "-");
-        await cluster.OkAsync(kubectl, "-n", ns, "patch", "deploy", "web", "--type=merge", "-p", """{"status":{"replicas":7}}""");
-        Assert.Equal("", await cluster.OkAsync(kubectl, "-n", ns, "get", "deploy", "web", "-o", "jsonpath={.status.replicas}"));
-        await cluster.OkAsync(kubectl, "-n", ns, "patch", "deploy", "web", "--subresource=status", "--type=merge", "-p", """{"status":{"replicas":7},"spec":{"replicas":9}}""");
-        Assert.Equal("7 2 1", await cluster.OkAsync(kubectl, "-n", ns, "get", "deploy", "web", "-o", "jsonpath={.status.replicas} {.spec.replicas} {.metadata.generation}"));
+        await cluster.OkAsync(kubectl, "-n", ns, "create", "quota", "q", "--hard=pods=2");
+        await cluster.OkAsync(kubectl, "-n", ns, "patch", "quota", "q", "--type=merge", "-p", """{"status":{"hard":{"pods":"7"}}}""");
+        Assert.Equal("", await cluster.OkAsync(kubectl, "-n", ns, "get", "quota", "q", "-o", "jsonpath={.status.hard.pods}"));
+        await cluster.OkAsync(kubectl, "-n", ns, "patch", "quota", "q", "--subresource=status", "--type=merge", "-p", """{"status":{"hard":{"pods":"7"}},"spec":{"hard":{"pods":"9"}}}""");
+        Assert.Equal("7 2", await cluster.OkAsync(kubectl, "-n", ns, "get", "quota", "q", "-o", "jsonpath={.status.hard.pods} {.spec.hard.pods}"));
     }
 
     [Theory]
@@ -301,10 +303,13 @@ public abstract class KubectlSuite(Cluster cluster)
     public async Task BoundPodsAreDeletedGracefullyUnboundAtOnce(string kubectl)
     {
         var ns = await NamespaceAsync(kubectl);
+        // The node must exist: the node lifecycle controller deletes pods bound to nodes that do not.
+        var node = "node-" + ns;
+        await cluster.OkWithInputAsync(kubectl, $$$"""{"apiVersion":"v1","kind":"Node","metadata":{"name":"{{{node}}}"}}""", "create", "-f", "-");
         await cluster.OkWithInputAsync(kubectl, Pod, "-n", ns, "create", "-f", "-");
-        var binding = """{"apiVersion":"v1","kind":"Binding","metadata":{"name":"p1"},"target":{"apiVersion":"v1","kind":"Node","name":"node-a"}}""";
+        var binding = $$$"""{"apiVersion":"v1","kind":"Binding","metadata":{"name":"p1"},"target":{"apiVersion":"v1","kind":"Node","name":"{{{node}}}"}}""";
         await cluster.OkWithInputAsync(kubectl, binding, "create", "--raw", $"/api/v1/namespaces/{ns}/pods/p1/binding", "-f", "-");
-        Assert.Equal("node-a True", await cluster.OkAsync(kubectl, "-n", ns, "get", "pod", "p1", "-o", "jsonpath={.spec.nodeName} {.status.conditions[?(@.type==\"PodScheduled\")].status}"));
+        Assert.Equal($"{node} True", await cluster.OkAsync(kubectl, "-n", ns, "get", "pod", "p1", "-o", "jsonpath={.spec.nodeName} {.status.conditions[?(@.type==\"PodScheduled\")].status}"));
         var again = await cluster.KubectlInAsync(kubectl, binding, "create", "--raw", $"/api/v1/namespaces/{ns}/pods/p1/binding", "-f", "-");
         Assert.NotEqual(0, again.ExitCode);
 
@@ -316,6 +321,7 @@ public abstract class KubectlSuite(Cluster cluster)
         await cluster.OkWithInputAsync(kubectl, Pod, "-n", ns, "create", "-f", "-");
         await cluster.OkAsync(kubectl, "-n", ns, "delete", "pod", "p1", "--timeout=20s");
         Assert.Contains("NotFound", (await cluster.KubectlAsync(kubectl, "-n", ns, "get", "pod", "p1")).Output);
+        await cluster.OkAsync(kubectl, "delete", "node", node);
     }
 
     private async Task<string> NamespaceAsync(string kubectl)

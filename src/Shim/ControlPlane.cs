@@ -18,7 +18,7 @@ public static class ControlPlane
     {
         var tasks = new List<Task>();
         var identity = $"{Environment.MachineName}_{Guid.NewGuid():N}";
-        using var controllerClient = new KubeClient(Credentials(options, ca, "controller-manager", "system:kube-controller-manager", []), "shim-controller-manager");
+        using var controllerClient = new KubeClient(Credentials(options, ca, "controller-manager", "system:kube-controller-manager", []), "kube-controller-manager");
         var controllers = new ControllerManager(controllerClient, new ControllerManagerOptions
         {
             RootCaPem = ca.CertificatePem,
@@ -28,7 +28,7 @@ public static class ControlPlane
         }, TimeProvider.System, loggers);
         tasks.Add(Elector(controllerClient, "kube-controller-manager", identity, loggers).RunAsync(controllers.RunAsync, cancellationToken));
 
-        using var schedulerClient = new KubeClient(Credentials(options, ca, "scheduler", "system:kube-scheduler", []), "shim-scheduler");
+        using var schedulerClient = new KubeClient(Credentials(options, ca, "scheduler", "system:kube-scheduler", []), "kube-scheduler");
         tasks.Add(Elector(schedulerClient, "kube-scheduler", identity, loggers).RunAsync(
             async ct =>
             {

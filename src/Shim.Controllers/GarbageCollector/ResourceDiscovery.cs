@@ -27,7 +27,7 @@ public sealed class ResourceDiscovery : IDisposable
         };
         _http = new HttpClient(handler) { BaseAddress = credentials.Server, Timeout = TimeSpan.FromSeconds(30) };
         _http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        _http.DefaultRequestHeaders.UserAgent.ParseAdd("shim-controller-manager/discovery");
+        _http.DefaultRequestHeaders.UserAgent.ParseAdd("kube-controller-manager/discovery");
         if (credentials.BearerToken is not null)
         {
             _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", credentials.BearerToken);
