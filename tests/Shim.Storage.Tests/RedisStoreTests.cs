@@ -215,16 +215,12 @@ public sealed class RedisStoreTests(RedisServerFixture redis) : IClassFixture<Re
         }
 
         await store.CreateAsync("/big/nsx", value, None);
-        var stopwatch = Stopwatch.StartNew();
         var snapshot = await store.ListAsync("/big/ns/", None);
-        stopwatch.Stop();
 
         Assert.Equal(count + 1, snapshot.Revision);
         Assert.Equal(count, snapshot.Entries.Count);
         Assert.Equal(Enumerable.Range(0, count).Select(i => $"/big/ns/obj-{i:D6}"), snapshot.Entries.Select(e => e.Key));
         Assert.All(snapshot.Entries, e => Assert.Equal(200, e.Value.Length));
-        // Generous bound: one script plus one reply; catches accidental per-key round trips.
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"listing {count} entries took {stopwatch.Elapsed}");
     }
 
     [Fact]

@@ -57,9 +57,14 @@ public sealed class CronJobControllerTests : IAsyncLifetime
         var scheduled = new DateTimeOffset(created.Year, created.Month, created.Day, created.Hour, created.Minute, 0, TimeSpan.Zero).AddMinutes(1);
         SetClock(created);
 
+        // Move the clock up to the scheduled minute only: a slow controller must not see the next minute too.
         var job = await Eventually.UntilAsync(async () =>
         {
-            _clock.Advance(TimeSpan.FromSeconds(5));
+            if (_clock.GetUtcNow() < scheduled)
+            {
+                _clock.Advance(TimeSpan.FromSeconds(5));
+            }
+
             return (await JobsAsync()).FirstOrDefault();
         }, "the first job");
 
@@ -114,9 +119,15 @@ public sealed class CronJobControllerTests : IAsyncLifetime
             return (await JobsAsync()).FirstOrDefault();
         }, "the first job");
 
+        // Up to the next scheduled minute only, so a slow controller cannot replace the replacement as well.
+        var secondRun = ScheduledAt(first).AddMinutes(1);
         var second = await Eventually.UntilAsync(async () =>
         {
-            _clock.Advance(TimeSpan.FromSeconds(20));
+            if (_clock.GetUtcNow() < secondRun)
+            {
+                _clock.Advance(TimeSpan.FromSeconds(5));
+            }
+
             return (await JobsAsync()).FirstOrDefault(j => j.Metadata!.Name != first.Metadata!.Name);
         }, "the replacing job");
 
@@ -202,6 +213,9 @@ public sealed class CronJobControllerTests : IAsyncLifetime
         Client.PatchAsync<BatchJob>(ResourcePath.For<BatchJob>("default", job.Metadata!.Name, "status"), KubeClient.MergePatch, patch, CancellationToken.None);
 
     private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset ScheduledAt(BatchJob job) =>
+        DateTimeOffset.Parse(job.Metadata!.Annotations!["batch.kubernetes.io/cronjob-scheduled-timestamp"], CultureInfo.InvariantCulture);
 
     private async Task<CronJobKind> GetAsync(string name) =>
         (await Client.GetAsync<CronJobKind>(ResourcePath.For<CronJobKind>("default", name), CancellationToken.None))!;
