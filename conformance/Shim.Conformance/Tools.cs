@@ -1,8 +1,8 @@
 namespace Shim.Conformance;
 
 /// <summary>
-/// The real clients the suite drives. kubectl 1.27 and 1.32 come with this machine; 1.35 is unpacked by
-/// scripts/install-deps.sh. A missing binary fails the tests that need it (never a silent skip).
+/// The real clients the suite drives. kubectl 1.27 and 1.32 come with this machine; kubectl 1.35 and Helm 3 and 4 are
+/// unpacked by scripts/install-deps.sh. A missing binary fails the tests that need it (never a silent skip).
 /// </summary>
 public static class Tools
 {
@@ -26,6 +26,13 @@ public static class Tools
         }
 
         return path;
+    }
+
+    /// <summary>Helm 3 (3.17) or Helm 4 (4.1), unpacked by scripts/install-deps.sh.</summary>
+    public static string HelmPath(int major)
+    {
+        var path = Path.Combine(ToolsDir, $"helm-{major}");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"Helm {major} not found at {path}; run scripts/install-deps.sh", path);
     }
 
     public static string RedisServer => File.Exists("/usr/bin/redis-server")

@@ -22,9 +22,16 @@ public sealed record AgentOptions
     /// <summary>Port of the agent's HTTPS server (logs, exec, attach, port-forward), as the kubelet's 10250.</summary>
     public int Port { get; init; } = 10250;
 
-    public IReadOnlyList<string> ClusterDns { get; init; } = [];
+    /// <summary>The cluster DNS address pods with dnsPolicy ClusterFirst use (the kube-dns Service's clusterIP).</summary>
+    public IReadOnlyList<string> ClusterDns { get; init; } = ["10.96.0.10"];
 
     public string ClusterDomain { get; init; } = "cluster.local";
+
+    /// <summary>The pod range of the whole cluster: traffic inside it is neither masqueraded nor filtered.</summary>
+    public string ClusterCidr { get; init; } = "10.244.0.0/16";
+
+    /// <summary>Where the node's own resolvers are listed: the cluster DNS forwards other names to them.</summary>
+    public string ResolvConf { get; init; } = "/etc/resolv.conf";
 
     public IReadOnlyDictionary<string, string> NodeLabels { get; init; } = new Dictionary<string, string>();
 

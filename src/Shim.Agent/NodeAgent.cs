@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Shim.Agent.Cluster;
+using Shim.Agent.Network;
 using Shim.Agent.Pods;
+using Shim.Agent.Services;
 using Shim.Client;
 using Shim.Docker;
 using Shim.Model.Coordination.V1;
@@ -24,6 +26,8 @@ public sealed partial class NodeAgent : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ApiPodStatusWriter _statusWriter;
     private readonly EventRecorder _events;
+    private readonly InformerServiceCatalog _catalog;
+    private const string DockerMasqueradeOption = "com.docker.network.bridge.enable_ip_masquerade";
     private NodeStatus? _lastStatus;
     private Lease? _lease;
     private DateTimeOffset _lastStatusWrite;
@@ -39,7 +43,8 @@ public sealed partial class NodeAgent : IAsyncDisposable
         _time = time;
         _statusWriter = new ApiPodStatusWriter(client);
         _events = new EventRecorder(client, "kubelet", options.NodeName, time, loggers.CreateLogger<EventRecorder>());
-        Pods = new PodManager(docker, new ApiClusterReader(client), _statusWriter, new PodEventRecorder(_events), new PodRuntimeOptions
+        _catalog = new InformerServiceCatalog(client, loggers);
+        Pods = new PodManager(docker, new ApiClusterReader(client, _catalog), _statusWriter, new PodEventRecorder(_events), new PodRuntimeOptions
         {
             NodeName = options.NodeName,
             NodeIp = options.NodeIp,
@@ -59,6 +64,15 @@ public sealed partial class NodeAgent : IAsyncDisposable
         LogDocker(_logger, _docker.Endpoint, version["Version"]?.GetValue<string>() ?? "?", _options.NodeName);
         var node = await RegisterAsync(info, version, cancellationToken).ConfigureAwait(false);
 
+        // Every node and service is watched: pod routes, the service proxy, DNS and service variables need them.
+        var nodeInformer = new Informer<Node>(_client, _loggers.CreateLogger("informer.nodes"));
+        var networking = new NodeNetworking(_options, _client, _catalog, nodeInformer, _loggers, _time);
+        var catalog = _catalog.RunAsync(cancellationToken);
+        var nodes = nodeInformer.RunAsync(cancellationToken);
+        var network = networking.RunAsync(cancellationToken);
+        // Containers get their service variables from the start, as the kubelet waits for its service cache.
+        await _catalog.Synced.WaitAsync(cancellationToken).ConfigureAwait(false);
+
         await Pods.StartAsync(cancellationToken).ConfigureAwait(false);
         var podInformer = new Informer<Pod>(_client, _loggers.CreateLogger("informer.pods"), query: new ListQuery(FieldSelector: $"spec.nodeName={_options.NodeName}"));
         podInformer.OnAdd(Pods.Upsert);
@@ -71,8 +85,6 @@ public sealed partial class NodeAgent : IAsyncDisposable
         podInformer.OnListed(all => _ = ConvergeAsync(all, cancellationToken));
         var pods = podInformer.RunAsync(cancellationToken);
 
-        var nodeInformer = new Informer<Node>(_client, _loggers.CreateLogger("informer.nodes"), query: new ListQuery(FieldSelector: $"metadata.name={_options.NodeName}"));
-        var nodes = nodeInformer.RunAsync(cancellationToken);
         await nodeInformer.Synced.WaitAsync(cancellationToken).ConfigureAwait(false);
 
         // Heartbeats: the Lease every period; the status when it changes, and at least every minute.
@@ -95,7 +107,7 @@ public sealed partial class NodeAgent : IAsyncDisposable
             await Task.Delay(problem is null ? _options.HeartbeatPeriod : TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
         }
 
-        await Task.WhenAll(pods, nodes).ConfigureAwait(false);
+        await Task.WhenAll(pods, nodes, catalog, network).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -193,7 +205,10 @@ public sealed partial class NodeAgent : IAsyncDisposable
 
         var existing = await _docker.InspectNetworkAsync(_options.NetworkName, cancellationToken).ConfigureAwait(false);
         var subnet = existing?["IPAM"]?["Config"]?.AsArray().FirstOrDefault()?["Subnet"]?.GetValue<string>();
-        if (existing is not null && subnet != podCidr)
+        // A network of an older agent that still masquerades is replaced only while no container uses it.
+        var replaceMasquerading = existing?["Options"]?[DockerMasqueradeOption]?.GetValue<string>() != "false"
+            && existing?["Containers"] is not JsonObject { Count: > 0 };
+        if (existing is not null && (subnet != podCidr || replaceMasquerading))
         {
             LogNetworkReplaced(_logger, _options.NetworkName, subnet ?? "none", podCidr);
             await _docker.RemoveNetworkAsync(_options.NetworkName, cancellationToken).ConfigureAwait(false);
@@ -207,7 +222,10 @@ public sealed partial class NodeAgent : IAsyncDisposable
                 ["Name"] = _options.NetworkName,
                 ["Driver"] = "bridge",
                 ["CheckDuplicate"] = true,
-                ["IPAM"] = new JsonObject { ["Config"] = new JsonArray(new JsonObject { ["Subnet"] = podCidr, ["Gateway"] = Gateway(podCidr) }) },
+                ["IPAM"] = new JsonObject { ["Config"] = new JsonArray(new JsonObject { ["Subnet"] = podCidr, ["Gateway"] = NodeNetworking.Gateway(podCidr).ToString() }) },
+                // Pod traffic to other nodes' pods must keep its source address: the service proxy's ruleset
+                // masquerades only what leaves the cluster's pod range.
+                ["Options"] = new JsonObject { [DockerMasqueradeOption] = "false" },
                 ["Labels"] = new JsonObject { ["io.shim.node"] = _options.NodeName },
             }, cancellationToken).ConfigureAwait(false);
             LogNetworkCreated(_logger, _options.NetworkName, podCidr);
@@ -217,12 +235,6 @@ public sealed partial class NodeAgent : IAsyncDisposable
         return null;
     }
 
-    private static string Gateway(string cidr)
-    {
-        var address = System.Net.IPAddress.Parse(cidr[..cidr.IndexOf('/', StringComparison.Ordinal)]).GetAddressBytes();
-        address[^1] = 1;
-        return new System.Net.IPAddress(address).ToString();
-    }
 
     private async Task HeartbeatAsync(JsonObject info, JsonObject version, string? problem, CancellationToken cancellationToken)
     {
@@ -311,7 +323,7 @@ public sealed partial class NodeAgent : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "Pod network {Network} created with subnet {Subnet}")]
     private static partial void LogNetworkCreated(ILogger logger, string network, string subnet);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Pod network {Network} had subnet {Old}, the node's podCIDR is {New}: recreating it")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pod network {Network} (subnet {Old}) does not match the node's podCIDR {New} or masquerades pod traffic: recreating it")]
     private static partial void LogNetworkReplaced(ILogger logger, string network, string old, string @new);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Node heartbeat failed: {Error}")]

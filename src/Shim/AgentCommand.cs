@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using Serilog;
 using Shim.Agent;
+using Shim.Agent.Network;
 using Shim.Client;
 
 namespace Shim;
@@ -12,10 +13,12 @@ public static partial class AgentCommand
     public static Command Create()
     {
         var server = new Option<string>("--server") { Description = "API server URL (default: the kubeconfig's)" };
-        var kubeconfig = new Option<string>("--kubeconfig") { Description = "Credentials to reach the API server (e.g. from 'shim kubeconfig --node NAME')", Required = true };
+        var kubeconfig = new Option<string>("--kubeconfig") { Description = "Credentials to reach the API server (e.g. from 'shim kubeconfig --node NAME'); required unless --cleanup" };
         var dataDir = new Option<string>("--data-dir") { Description = "Directory for pod volumes", DefaultValueFactory = _ => "/var/lib/shim/agent" };
+        var clusterCidr = new Option<string>("--cluster-cidr") { Description = "Pod IP range of the whole cluster (as the server's --cluster-cidr)", DefaultValueFactory = _ => "10.244.0.0/16" };
+        var cleanup = new Option<bool>("--cleanup") { Description = "Remove the pod routes and iptables rules an agent installed on this host, then exit" };
         var agent = AgentOptions();
-        var command = new Command("agent", "Run a node agent for a Docker engine") { server, kubeconfig, dataDir };
+        var command = new Command("agent", "Run a node agent for a Docker engine") { server, kubeconfig, dataDir, clusterCidr, cleanup };
         foreach (var option in agent.All)
         {
             command.Options.Add(option);
@@ -23,8 +26,21 @@ public static partial class AgentCommand
 
         command.SetAction(async (result, cancellationToken) =>
         {
-            var options = agent.Read(result, Path.GetFullPath(result.GetValue(dataDir)!));
-            var credentials = ClientCredentials.FromKubeconfig(result.GetRequiredValue(kubeconfig));
+            var options = agent.Read(result, Path.GetFullPath(result.GetValue(dataDir)!)) with { ClusterCidr = result.GetValue(clusterCidr)! };
+            if (result.GetValue(cleanup))
+            {
+                using var quiet = LoggerFactory.Create(b => b.AddSerilog(ConsoleLogging.Create()));
+                await NodeNetworking.CleanupAsync(options, quiet, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+                return 0;
+            }
+
+            if (result.GetValue(kubeconfig) is not { Length: > 0 } kubeconfigPath)
+            {
+                await Console.Error.WriteLineAsync("shim agent: --kubeconfig is required").ConfigureAwait(false);
+                return 2;
+            }
+
+            var credentials = ClientCredentials.FromKubeconfig(kubeconfigPath);
             if (result.GetValue(server) is { Length: > 0 } url)
             {
                 credentials = credentials with { Server = new Uri(url) };

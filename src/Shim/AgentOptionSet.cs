@@ -13,8 +13,14 @@ public sealed class AgentOptionSet
     private readonly Option<int> _agentPort = new("--agent-port") { Description = "HTTPS port for logs/exec/attach/port-forward", DefaultValueFactory = _ => 10250 };
     private readonly Option<string> _network = new("--pod-network") { Description = "Name of the Docker network pods join", DefaultValueFactory = _ => "shim" };
     private readonly Option<string[]> _labels = new("--node-label") { Description = "Extra node label KEY=VALUE (repeatable)" };
+    private readonly Option<string> _clusterDns = new("--cluster-dns") { Description = "Cluster DNS address in pods' resolv.conf, the kube-dns Service's clusterIP (default: the 10th address of the service range, 10.96.0.10)" };
+    private readonly Option<string> _clusterDomain = new("--cluster-domain") { Description = "DNS domain of the cluster", DefaultValueFactory = _ => "cluster.local" };
+    private readonly Option<string> _resolvConf = new("--resolv-conf") { Description = "The node's resolver configuration; the cluster DNS forwards other names to its nameservers", DefaultValueFactory = _ => "/etc/resolv.conf" };
 
-    public IEnumerable<Option> All => [_nodeName, _nodeIp, _docker, _pauseImage, _agentPort, _network, _labels];
+    public IEnumerable<Option> All => [_nodeName, _nodeIp, _docker, _pauseImage, _agentPort, _network, _labels, _clusterDns, _clusterDomain, _resolvConf];
+
+    /// <summary>The --cluster-dns value, or null when not given.</summary>
+    public string? ClusterDns(ParseResult result) => result.GetValue(_clusterDns) is { Length: > 0 } dns ? dns : null;
 
     public AgentOptions Read(ParseResult result, string dataDir) => new()
     {
@@ -26,5 +32,8 @@ public sealed class AgentOptionSet
         NetworkName = result.GetValue(_network)!,
         DataDir = dataDir,
         NodeLabels = (result.GetValue(_labels) ?? []).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "", StringComparer.Ordinal),
+        ClusterDns = [ClusterDns(result) ?? "10.96.0.10"],
+        ClusterDomain = result.GetValue(_clusterDomain)!,
+        ResolvConf = result.GetValue(_resolvConf)!,
     };
 }

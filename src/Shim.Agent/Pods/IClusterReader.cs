@@ -10,4 +10,7 @@ public interface IClusterReader
 
     /// <summary>The ConfigMap, or null when it does not exist.</summary>
     Task<ConfigMap?> GetConfigMapAsync(string @namespace, string name, CancellationToken cancellationToken);
+
+    /// <summary>Every Service of the cluster, for the containers' service environment variables.</summary>
+    IReadOnlyCollection<Service> Services();
 }

@@ -58,5 +58,37 @@ public static class PodDns
         }
     }
 
+    /// <summary>
+    /// The resolv.conf a sandbox with these HostConfig DNS fields must see, or null when Docker's own is right. Docker
+    /// points containers on user-defined networks at its embedded resolver (127.0.0.11); like cri-dockerd, the agent
+    /// rewrites the file so pods query the cluster DNS themselves and read the file the kubelet would write.
+    /// </summary>
+    public static string? ResolvConf(JsonObject hostConfig)
+    {
+        ArgumentNullException.ThrowIfNull(hostConfig);
+        if (hostConfig["Dns"] is not JsonArray nameservers)
+        {
+            return null;
+        }
+
+        var text = new System.Text.StringBuilder();
+        foreach (var nameserver in nameservers)
+        {
+            text.Append("nameserver ").Append(nameserver!.GetValue<string>()).Append('\n');
+        }
+
+        if (hostConfig["DnsSearch"] is JsonArray searches)
+        {
+            text.Append("search ").AppendJoin(' ', searches.Select(s => s!.GetValue<string>())).Append('\n');
+        }
+
+        if (hostConfig["DnsOptions"] is JsonArray options)
+        {
+            text.Append("options ").AppendJoin(' ', options.Select(o => o!.GetValue<string>())).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
     private static JsonArray ToArray(IEnumerable<string> values) => [.. values.Select(v => (JsonNode)v)];
 }

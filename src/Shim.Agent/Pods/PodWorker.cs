@@ -313,9 +313,16 @@ internal sealed class PodWorker : IAsyncDisposable
             }
 
             var name = new DockerContainerName(DockerContainerName.SandboxContainerName, pod.Metadata?.Name ?? "", pod.Metadata?.Namespace ?? "", Uid, old is null ? 0 : old.Name.Attempt + 1);
-            var id = await CreateOrAdoptAsync(name.ToString(), SandboxConfig.Build(pod, _s.Options), cancellationToken).ConfigureAwait(false);
+            var config = SandboxConfig.Build(pod, _s.Options);
+            var id = await CreateOrAdoptAsync(name.ToString(), config, cancellationToken).ConfigureAwait(false);
             await _s.Docker.StartContainerAsync(id, cancellationToken).ConfigureAwait(false);
             var inspect = await _s.Docker.InspectContainerAsync(id, cancellationToken).ConfigureAwait(false);
+            if (PodDns.ResolvConf(config["HostConfig"]!.AsObject()) is { } resolvConf && inspect?["ResolvConfPath"]?.GetValue<string>() is { Length: > 0 } resolvConfPath)
+            {
+                // App containers joined to the sandbox share this file.
+                await File.WriteAllTextAsync(resolvConfPath, resolvConf, cancellationToken).ConfigureAwait(false);
+            }
+
             var sandbox = inspect is null ? null : ObservedContainer.FromInspect(inspect, _s.Options.NetworkName);
             if (sandbox is not { Running: true } || (!hostNetwork && sandbox.IpAddress.Length == 0))
             {

@@ -3,11 +3,12 @@ using Shim.Model.Core.V1;
 
 namespace Shim.Agent.Tests.Inputs;
 
-/// <summary>An in-memory cluster: ConfigMaps and Secrets by namespace/name; a test replaces one to simulate an update.</summary>
+/// <summary>An in-memory cluster: ConfigMaps and Secrets by namespace/name, and Services; a test replaces one to simulate an update.</summary>
 internal sealed class FakeCluster : IClusterReader
 {
     private readonly Dictionary<(string Namespace, string Name), ConfigMap> _configMaps = [];
     private readonly Dictionary<(string Namespace, string Name), Secret> _secrets = [];
+    private readonly List<Service> _services = [];
 
     public FakeCluster Add(ConfigMap configMap)
     {
@@ -21,6 +22,12 @@ internal sealed class FakeCluster : IClusterReader
         return this;
     }
 
+    public FakeCluster AddService(string yaml)
+    {
+        _services.Add(Manifest.Parse<Service>(yaml));
+        return this;
+    }
+
     public FakeCluster AddConfigMap(string yaml) => Add(Manifest.Parse<ConfigMap>(yaml));
 
     public FakeCluster AddSecret(string yaml) => Add(Manifest.Parse<Secret>(yaml));
@@ -30,4 +37,6 @@ internal sealed class FakeCluster : IClusterReader
 
     public Task<ConfigMap?> GetConfigMapAsync(string @namespace, string name, CancellationToken cancellationToken) =>
         Task.FromResult(_configMaps.GetValueOrDefault((@namespace, name)));
+
+    public IReadOnlyCollection<Service> Services() => _services;
 }

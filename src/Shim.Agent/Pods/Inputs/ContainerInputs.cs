@@ -36,6 +36,9 @@ public static class ContainerInputs
         var sources = new ClusterSources(cluster, pod.Metadata?.Namespace ?? "", ConfigError);
         // Insertion-ordered so the list reads in declaration order; a redefinition replaces the value in place.
         var environment = new OrderedDictionary<string, string>(StringComparer.Ordinal);
+        // Service variables come last and only where the container defines no variable of that name, but $(VAR)
+        // references may use them, as the kubelet's expansion does.
+        var services = ServiceEnvironment.For(pod, cluster.Services()).ToDictionary(StringComparer.Ordinal);
 
         foreach (var envFrom in container.EnvFrom ?? [])
         {
@@ -73,11 +76,16 @@ public static class ContainerInputs
                 continue;
             }
 
-            var value = await ValueAsync(env, pod, container, sources, environment, nodeAllocatable, cancellationToken).ConfigureAwait(false);
+            var value = await ValueAsync(env, pod, container, sources, name => environment.GetValueOrDefault(name) ?? services.GetValueOrDefault(name), nodeAllocatable, cancellationToken).ConfigureAwait(false);
             if (value is not null)
             {
                 environment[env.Name] = value;
             }
+        }
+
+        foreach (var (name, value) in services)
+        {
+            environment.TryAdd(name, value);
         }
 
         return environment.Select(pair => pair.Key + "=" + pair.Value).ToList();
@@ -165,14 +173,14 @@ public static class ContainerInputs
         Pod pod,
         Container container,
         ClusterSources sources,
-        OrderedDictionary<string, string> defined,
+        Func<string, string?> defined,
         IReadOnlyDictionary<string, Quantity>? nodeAllocatable,
         CancellationToken cancellationToken)
     {
         if (!string.IsNullOrEmpty(env.Value))
         {
-            // Only variables defined so far (envFrom and earlier env entries) expand; the rest stay as written.
-            return VariableExpansion.Expand(env.Value, name => defined.GetValueOrDefault(name));
+            // Only variables defined so far (envFrom, earlier env entries, service variables) expand; the rest stay as written.
+            return VariableExpansion.Expand(env.Value, defined);
         }
 
         var from = env.ValueFrom;
