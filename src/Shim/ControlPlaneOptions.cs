@@ -14,6 +14,9 @@ public sealed record ControlPlaneOptions
 
     public TimeSpan NodeMonitorGracePeriod { get; init; } = TimeSpan.FromSeconds(40);
 
+    /// <summary>The cluster DNS address (the kube-dns Service's clusterIP): --cluster-dns, else the 10th address of --service-cidr.</summary>
+    public string ClusterDns { get; init; } = "10.96.0.10";
+
     /// <summary>The embedded agent for the local Docker engine, or null with --disable-agent.</summary>
     public AgentOptions? Agent { get; init; }
 }

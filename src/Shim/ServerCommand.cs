@@ -24,10 +24,14 @@ public static partial class ServerCommand
         var grace = new Option<string>("--node-monitor-grace-period") { Description = "How long a node may stay silent before it is marked Unknown (e.g. 40s, 1m)", DefaultValueFactory = _ => "40s" };
         var notReadySeconds = new Option<long>("--default-not-ready-toleration-seconds") { Description = "tolerationSeconds added to pods for the not-ready taint", DefaultValueFactory = _ => 300 };
         var unreachableSeconds = new Option<long>("--default-unreachable-toleration-seconds") { Description = "tolerationSeconds added to pods for the unreachable taint", DefaultValueFactory = _ => 300 };
+        var serviceCidr = new Option<string>("--service-cidr") { Description = "IPv4 range Service cluster IPs are allocated from", DefaultValueFactory = _ => "10.96.0.0/12" };
+        var nodePortRange = new Option<string>("--service-node-port-range") { Description = "Range node ports are allocated from", DefaultValueFactory = _ => "30000-32767" };
+        var advertise = new Option<string>("--advertise-address") { Description = "Address the kubernetes Service's endpoints list for this server (default: the bind address if specific and not loopback, else the host's first non-loopback IPv4)" };
         var agent = AgentCommand.AgentOptions();
         var command = new Command("server", "Run the API server, controllers, scheduler and an agent for the local Docker engine")
         {
             dataDir, store, bind, port, sans, disableAgent, clusterCidr, nodeMask, grace, notReadySeconds, unreachableSeconds,
+            serviceCidr, nodePortRange, advertise,
         };
         foreach (var option in agent.All)
         {
@@ -46,7 +50,13 @@ public static partial class ServerCommand
                 DisableAgent = result.GetValue(disableAgent),
                 DefaultNotReadyTolerationSeconds = result.GetValue(notReadySeconds),
                 DefaultUnreachableTolerationSeconds = result.GetValue(unreachableSeconds),
+                ServiceCidr = result.GetValue(serviceCidr) ?? "10.96.0.0/12",
+                ServiceNodePortRange = result.GetValue(nodePortRange) ?? "30000-32767",
+                AdvertiseAddress = result.GetValue(advertise),
+                // --cluster-dns is an agent option the server shares: the kube-dns Service's address.
+                ClusterDns = agent.ClusterDns(result),
             };
+            var clusterDns = options.ClusterDns ?? DefaultClusterDns(options.ServiceCidr);
             var host = options.BindAddress is "0.0.0.0" or "::" ? "127.0.0.1" : options.BindAddress.Contains(':', StringComparison.Ordinal) ? $"[{options.BindAddress}]" : options.BindAddress;
             var controlPlane = new ControlPlaneOptions
             {
@@ -54,7 +64,12 @@ public static partial class ServerCommand
                 ClusterCidr = result.GetValue(clusterCidr) ?? "10.244.0.0/16",
                 NodeCidrMaskSize = result.GetValue(nodeMask),
                 NodeMonitorGracePeriod = ParseDuration(result.GetValue(grace) ?? "40s", "--node-monitor-grace-period"),
-                Agent = options.DisableAgent ? null : agent.Read(result, Path.Combine(options.DataDir, "agent")) with { ClusterCidr = result.GetValue(clusterCidr) ?? "10.244.0.0/16" },
+                ClusterDns = clusterDns,
+                Agent = options.DisableAgent ? null : agent.Read(result, Path.Combine(options.DataDir, "agent")) with
+                {
+                    ClusterCidr = result.GetValue(clusterCidr) ?? "10.244.0.0/16",
+                    ClusterDns = [clusterDns],
+                },
             };
             return await RunAsync(options, controlPlane, cancellationToken).ConfigureAwait(false);
         });
@@ -108,6 +123,19 @@ public static partial class ServerCommand
         finally
         {
             await serilog.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The 10th address of the service range (10.96.0.10); a range the server will refuse at startup leaves upstream's default.</summary>
+    private static string DefaultClusterDns(string serviceCidr)
+    {
+        try
+        {
+            return Shim.Api.ServiceNetwork.ServiceIpRange.Parse(serviceCidr).NthAddress(10).ToString();
+        }
+        catch (ArgumentException)
+        {
+            return "10.96.0.10";
         }
     }
 

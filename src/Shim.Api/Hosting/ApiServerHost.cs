@@ -11,6 +11,7 @@ using Shim.Api.Metrics;
 using Shim.Api.Registry;
 using Shim.Api.Resources;
 using Shim.Api.Security;
+using Shim.Api.ServiceNetwork;
 using Shim.Api.Watch;
 using Shim.Storage;
 
@@ -22,10 +23,11 @@ public static class ApiServerHost
     public static WebApplication Build(ServerOptions options, IStore store, Action<ILoggingBuilder> configureLogging)
     {
         Directory.CreateDirectory(options.DataDir);
+        var network = ServiceNetworkConfig.From(options);
         var ca = CertificateAuthority.LoadOrCreate(Path.Combine(options.DataDir, "tls"));
         var tokens = TokenStore.LoadOrCreate(options.DataDir);
         var names = new List<string> { "localhost", "127.0.0.1", "::1", "kubernetes", "kubernetes.default", "kubernetes.default.svc",
-            "kubernetes.default.svc.cluster.local", "10.96.0.1", Dns.GetHostName() };
+            "kubernetes.default.svc.cluster.local", network.ServiceRange.First.ToString(), network.AdvertiseAddress.ToString(), Dns.GetHostName() };
         if (options.BindAddress is not ("0.0.0.0" or "::"))
         {
             names.Add(options.BindAddress);
@@ -71,6 +73,7 @@ public static class ApiServerHost
         services.AddSingleton<Bootstrapper>();
         services.AddHostedService(sp => sp.GetRequiredService<Bootstrapper>());
         services.AddHostedService<Compactor>();
+        services.AddServiceNetwork(network);
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
 
         var app = builder.Build();

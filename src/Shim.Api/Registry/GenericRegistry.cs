@@ -14,13 +14,15 @@ namespace Shim.Api.Registry;
 /// <summary>
 /// The one generic store behind every resource: create, update (compare-and-swap with retry), delete with
 /// finalizers and graceful deletion, and the metadata rules every kind shares. Per-kind behaviour comes from
-/// <see cref="ResourceDefinition"/>. Writes go to the store; reads come from the watch cache.
+/// <see cref="ResourceDefinition"/> and, for kinds that allocate from shared pools, from an <see cref="IWriteHooks"/>.
+/// Writes go to the store; reads come from the watch cache.
 /// </summary>
-public sealed class GenericRegistry(IStore store, WatchCacheHub cache, ResourceRegistry resources, TimeProvider clock)
+public sealed class GenericRegistry(IStore store, WatchCacheHub cache, ResourceRegistry resources, TimeProvider clock, IEnumerable<IWriteHooks>? hooks = null)
 {
     private const string GenerateNameAlphabet = "bcdfghjklmnpqrstvwxz2456789";
     private const int MaxRetries = 16;
     private static readonly string[] ImmortalNamespaces = ["default", "kube-system", "kube-public"];
+    private readonly IWriteHooks[] _hooks = hooks?.ToArray() ?? [];
 
     public WatchCacheHub Cache => cache;
     public ResourceRegistry Resources => resources;
@@ -91,20 +93,35 @@ public sealed class GenericRegistry(IStore store, WatchCacheHub cache, ResourceR
             obj = TrackFields(def, null, obj, manager, Subresource.None);
         }
 
-        if (dryRun)
+        // Allocations (service IPs, node ports) come after field tracking: as upstream, nobody owns allocated values.
+        var transaction = HooksFor(def) is { } hook ? await hook.BeginCreateAsync(obj, dryRun, cancellationToken).ConfigureAwait(false) : NoWriteTransaction.Instance;
+        var committed = false;
+        try
         {
-            return obj;
-        }
+            if (dryRun)
+            {
+                return obj;
+            }
 
-        var result = await store.CreateAsync(def.Key(ns, name), Serialize(obj), cancellationToken).ConfigureAwait(false);
-        if (result.Status == WriteStatus.AlreadyExists)
+            var result = await store.CreateAsync(def.Key(ns, name), Serialize(obj), cancellationToken).ConfigureAwait(false);
+            if (result.Status == WriteStatus.AlreadyExists)
+            {
+                throw generated
+                    ? new ApiException(409, "AlreadyExists", $"{def.GroupResource} \"{name}\" already exists, the server was not able to generate a unique name for the object", name, def.Group, def.Resource, retryAfterSeconds: 1)
+                    : ApiException.AlreadyExists(def.Group, def.Resource, name);
+            }
+
+            await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            committed = true;
+            return WithRevision(obj, result.Revision);
+        }
+        finally
         {
-            throw generated
-                ? new ApiException(409, "AlreadyExists", $"{def.GroupResource} \"{name}\" already exists, the server was not able to generate a unique name for the object", name, def.Group, def.Resource, retryAfterSeconds: 1)
-                : ApiException.AlreadyExists(def.Group, def.Resource, name);
+            if (!committed)
+            {
+                await transaction.RevertAsync(CancellationToken.None).ConfigureAwait(false);
+            }
         }
-
-        return WithRevision(obj, result.Revision);
     }
 
     /// <summary>
@@ -132,40 +149,58 @@ public sealed class GenericRegistry(IStore store, WatchCacheHub cache, ResourceR
                 updated = TrackFields(def, current, updated, manager, subresource);
             }
 
-            if (JsonNode.DeepEquals(updated, current))
+            var finalized = IsFinalized(def, updated);
+            var transaction = subresource == Subresource.None && !finalized && HooksFor(def) is { } hook
+                ? await hook.BeginUpdateAsync(updated, current, dryRun, cancellationToken).ConfigureAwait(false)
+                : NoWriteTransaction.Instance;
+            var committed = false;
+            try
             {
-                return current;
+                if (JsonNode.DeepEquals(updated, current))
+                {
+                    return current;
+                }
+
+                if (finalized)
+                {
+                    if (dryRun)
+                    {
+                        return updated;
+                    }
+
+                    var removed = await store.DeleteAsync(key, entry.ModRevision, cancellationToken).ConfigureAwait(false);
+                    if (removed.Succeeded)
+                    {
+                        await AfterDeleteAsync(def, current).ConfigureAwait(false);
+                        return WithRevision(updated, removed.Revision);
+                    }
+                }
+                else
+                {
+                    if (dryRun)
+                    {
+                        return updated;
+                    }
+
+                    var result = await store.UpdateAsync(key, Serialize(updated), entry.ModRevision, cancellationToken).ConfigureAwait(false);
+                    if (result.Succeeded)
+                    {
+                        await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+                        committed = true;
+                        return WithRevision(updated, result.Revision);
+                    }
+
+                    if (result.Status == WriteStatus.NotFound)
+                    {
+                        throw ApiException.NotFound(def.Group, def.Resource, name);
+                    }
+                }
             }
-
-            if (IsFinalized(def, updated))
+            finally
             {
-                if (dryRun)
+                if (!committed)
                 {
-                    return updated;
-                }
-
-                var removed = await store.DeleteAsync(key, entry.ModRevision, cancellationToken).ConfigureAwait(false);
-                if (removed.Succeeded)
-                {
-                    return WithRevision(updated, removed.Revision);
-                }
-            }
-            else
-            {
-                if (dryRun)
-                {
-                    return updated;
-                }
-
-                var result = await store.UpdateAsync(key, Serialize(updated), entry.ModRevision, cancellationToken).ConfigureAwait(false);
-                if (result.Succeeded)
-                {
-                    return WithRevision(updated, result.Revision);
-                }
-
-                if (result.Status == WriteStatus.NotFound)
-                {
-                    throw ApiException.NotFound(def.Group, def.Resource, name);
+                    await transaction.RevertAsync(CancellationToken.None).ConfigureAwait(false);
                 }
             }
 
@@ -213,6 +248,7 @@ public sealed class GenericRegistry(IStore store, WatchCacheHub cache, ResourceR
                 var removed = await store.DeleteAsync(key, entry.ModRevision, cancellationToken).ConfigureAwait(false);
                 if (removed.Succeeded)
                 {
+                    await AfterDeleteAsync(def, current).ConfigureAwait(false);
                     return new DeleteResult(current, true);
                 }
             }
@@ -223,6 +259,12 @@ public sealed class GenericRegistry(IStore store, WatchCacheHub cache, ResourceR
             }
         }
     }
+
+    private IWriteHooks? HooksFor(ResourceDefinition def) => Array.Find(_hooks, h => h.Handles(def));
+
+    /// <summary>Releases what the removed object held; the client's request is over, so it is not cancelled with it.</summary>
+    private Task AfterDeleteAsync(ResourceDefinition def, JsonObject removed) =>
+        HooksFor(def)?.AfterDeleteAsync(removed, CancellationToken.None) ?? Task.CompletedTask;
 
     /// <summary>The stored object with its resourceVersion, read from the store (not the cache).</summary>
     public async Task<JsonObject?> GetFromStoreAsync(ResourceDefinition def, string? ns, string name, CancellationToken cancellationToken)
@@ -293,6 +335,7 @@ public sealed class GenericRegistry(IStore store, WatchCacheHub cache, ResourceR
             }
 
             meta.Remove("selfLink");
+            def.PrepareForUpdate?.Invoke(updated, current);
             Defaulting.Defaulter.Apply(def, updated);
             var errors = MetadataValidator.Validate(def, updated);
             errors.AddRange(Validation.Kinds.KindValidator.Validate(def, updated, current));

@@ -45,6 +45,7 @@ public static class BuiltInResources
             HasStatus = true, ResetStatusOnCreate = true, NameRule = NameRule.Dns1035Label, ReturnDeletedObject = true,
             FieldLabels = Fields(("spec.clusterIP", o => o.Str("spec", "clusterIP")), ("spec.type", o => o.Str("spec", "type"))),
             PrepareForCreate = o => o["status"] = new JsonObject { ["loadBalancer"] = new JsonObject() },
+            PrepareForUpdate = ServiceNetwork.ServiceUpdatePreparation.Apply,
         };
         yield return Core("endpoints", "Endpoints", true, ["ep"]);
         yield return Core("configmaps", "ConfigMap", true, ["cm"]);

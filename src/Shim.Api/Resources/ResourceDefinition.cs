@@ -43,6 +43,9 @@ public sealed class ResourceDefinition
     /// <summary>Kind-specific initialisation on create (after common metadata is set).</summary>
     public Action<JsonObject>? PrepareForCreate { get; init; }
 
+    /// <summary>Kind-specific preparation of a main-resource update (new object, stored object), before defaulting and validation.</summary>
+    public Action<JsonObject, JsonObject>? PrepareForUpdate { get; init; }
+
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
     public string ListKind => Kind + "List";
     public string SingularName => Kind.ToLowerInvariant();
