@@ -22,8 +22,11 @@ public sealed record AgentOptions
     /// <summary>Port of the agent's HTTPS server (logs, exec, attach, port-forward), as the kubelet's 10250.</summary>
     public int Port { get; init; } = 10250;
 
-    /// <summary>The cluster DNS address pods with dnsPolicy ClusterFirst use (the kube-dns Service's clusterIP).</summary>
-    public IReadOnlyList<string> ClusterDns { get; init; } = ["10.96.0.10"];
+    /// <summary>
+    /// The cluster DNS address pods with dnsPolicy ClusterFirst use (the kube-dns Service's clusterIP); empty leaves
+    /// Docker's resolver until the agents serve cluster DNS.
+    /// </summary>
+    public IReadOnlyList<string> ClusterDns { get; init; } = [];
 
     public string ClusterDomain { get; init; } = "cluster.local";
 

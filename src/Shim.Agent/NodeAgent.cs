@@ -27,7 +27,6 @@ public sealed partial class NodeAgent : IAsyncDisposable
     private readonly ApiPodStatusWriter _statusWriter;
     private readonly EventRecorder _events;
     private readonly InformerServiceCatalog _catalog;
-    private const string DockerMasqueradeOption = "com.docker.network.bridge.enable_ip_masquerade";
     private NodeStatus? _lastStatus;
     private Lease? _lease;
     private DateTimeOffset _lastStatusWrite;
@@ -66,7 +65,7 @@ public sealed partial class NodeAgent : IAsyncDisposable
 
         // Every node and service is watched: pod routes, the service proxy, DNS and service variables need them.
         var nodeInformer = new Informer<Node>(_client, _loggers.CreateLogger("informer.nodes"));
-        var networking = new NodeNetworking(_options, _client, _catalog, nodeInformer, _loggers, _time);
+        var networking = new NodeNetworking(_options, nodeInformer, _loggers, _time);
         var catalog = _catalog.RunAsync(cancellationToken);
         var nodes = nodeInformer.RunAsync(cancellationToken);
         var network = networking.RunAsync(cancellationToken);
@@ -205,10 +204,7 @@ public sealed partial class NodeAgent : IAsyncDisposable
 
         var existing = await _docker.InspectNetworkAsync(_options.NetworkName, cancellationToken).ConfigureAwait(false);
         var subnet = existing?["IPAM"]?["Config"]?.AsArray().FirstOrDefault()?["Subnet"]?.GetValue<string>();
-        // A network of an older agent that still masquerades is replaced only while no container uses it.
-        var replaceMasquerading = existing?["Options"]?[DockerMasqueradeOption]?.GetValue<string>() != "false"
-            && existing?["Containers"] is not JsonObject { Count: > 0 };
-        if (existing is not null && (subnet != podCidr || replaceMasquerading))
+        if (existing is not null && subnet != podCidr)
         {
             LogNetworkReplaced(_logger, _options.NetworkName, subnet ?? "none", podCidr);
             await _docker.RemoveNetworkAsync(_options.NetworkName, cancellationToken).ConfigureAwait(false);
@@ -223,9 +219,6 @@ public sealed partial class NodeAgent : IAsyncDisposable
                 ["Driver"] = "bridge",
                 ["CheckDuplicate"] = true,
                 ["IPAM"] = new JsonObject { ["Config"] = new JsonArray(new JsonObject { ["Subnet"] = podCidr, ["Gateway"] = NodeNetworking.Gateway(podCidr).ToString() }) },
-                // Pod traffic to other nodes' pods must keep its source address: the service proxy's ruleset
-                // masquerades only what leaves the cluster's pod range.
-                ["Options"] = new JsonObject { [DockerMasqueradeOption] = "false" },
                 ["Labels"] = new JsonObject { ["io.shim.node"] = _options.NodeName },
             }, cancellationToken).ConfigureAwait(false);
             LogNetworkCreated(_logger, _options.NetworkName, podCidr);
@@ -323,7 +316,7 @@ public sealed partial class NodeAgent : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "Pod network {Network} created with subnet {Subnet}")]
     private static partial void LogNetworkCreated(ILogger logger, string network, string subnet);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Pod network {Network} (subnet {Old}) does not match the node's podCIDR {New} or masquerades pod traffic: recreating it")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pod network {Network} had subnet {Old}, the node's podCIDR is {New}: recreating it")]
     private static partial void LogNetworkReplaced(ILogger logger, string network, string old, string @new);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Node heartbeat failed: {Error}")]

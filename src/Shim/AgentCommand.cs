@@ -30,7 +30,7 @@ public static partial class AgentCommand
             if (result.GetValue(cleanup))
             {
                 using var quiet = LoggerFactory.Create(b => b.AddSerilog(ConsoleLogging.Create()));
-                await NodeNetworking.CleanupAsync(options, quiet, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+                await NodeNetworking.CleanupAsync(options, quiet, cancellationToken).ConfigureAwait(false);
                 return 0;
             }
 

@@ -32,7 +32,7 @@ public sealed class AgentOptionSet
         NetworkName = result.GetValue(_network)!,
         DataDir = dataDir,
         NodeLabels = (result.GetValue(_labels) ?? []).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "", StringComparer.Ordinal),
-        ClusterDns = [ClusterDns(result) ?? "10.96.0.10"],
+        ClusterDns = ClusterDns(result) is { } dns ? [dns] : [],
         ClusterDomain = result.GetValue(_clusterDomain)!,
         ResolvConf = result.GetValue(_resolvConf)!,
     };

@@ -65,11 +65,7 @@ public static partial class ServerCommand
                 NodeCidrMaskSize = result.GetValue(nodeMask),
                 NodeMonitorGracePeriod = ParseDuration(result.GetValue(grace) ?? "40s", "--node-monitor-grace-period"),
                 ClusterDns = clusterDns,
-                Agent = options.DisableAgent ? null : agent.Read(result, Path.Combine(options.DataDir, "agent")) with
-                {
-                    ClusterCidr = result.GetValue(clusterCidr) ?? "10.244.0.0/16",
-                    ClusterDns = [clusterDns],
-                },
+                Agent = options.DisableAgent ? null : agent.Read(result, Path.Combine(options.DataDir, "agent")) with { ClusterCidr = result.GetValue(clusterCidr) ?? "10.244.0.0/16" },
             };
             return await RunAsync(options, controlPlane, cancellationToken).ConfigureAwait(false);
         });

@@ -1,79 +1,38 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using Shim.Agent.Services;
 using Shim.Client;
 using Shim.Model.Core.V1;
 
 namespace Shim.Agent.Network;
 
 /// <summary>
-/// A node's part of the service network: host-gw routes to the other nodes' pods, the iptables service proxy, and
-/// the node-local cluster DNS server (published as an endpoint of kube-system/kube-dns). Fed by the agent's node
-/// informer and service catalog; starts the proxy and DNS once the node has its podCIDR.
+/// A node's part of the pod network: host-gw routes to the other nodes' pods, kept in step with the agent's node
+/// informer. (The service proxy and the node-local cluster DNS join here; see the service networking issue.)
 /// </summary>
 public sealed partial class NodeNetworking
 {
-    private readonly AgentOptions _options;
-    private readonly KubeClient _client;
-    private readonly InformerServiceCatalog _catalog;
     private readonly Informer<Node> _nodes;
-    private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly PodRoutes _routes;
     private readonly Channel<bool> _nodesChanged = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private readonly TaskCompletionSource<Node> _podCidrAssigned = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Subscribes to <paramref name="nodes"/> and <paramref name="catalog"/>; call before either runs.</summary>
-    public NodeNetworking(AgentOptions options, KubeClient client, InformerServiceCatalog catalog, Informer<Node> nodes, ILoggerFactory loggers, TimeProvider time)
+    /// <summary>Subscribes to <paramref name="nodes"/>; call before it runs.</summary>
+    public NodeNetworking(AgentOptions options, Informer<Node> nodes, ILoggerFactory loggers, TimeProvider time)
     {
-        _options = options;
-        _client = client;
-        _catalog = catalog;
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(nodes);
+        ArgumentNullException.ThrowIfNull(loggers);
         _nodes = nodes;
-        _loggers = loggers;
         _logger = loggers.CreateLogger<NodeNetworking>();
         _time = time;
         _routes = new PodRoutes(options.NodeName, [], loggers.CreateLogger<PodRoutes>());
-        nodes.OnChange(OnNodeChanged);
+        nodes.OnChange(_ => _nodesChanged.Writer.TryWrite(true));
         nodes.OnListed(_ => _nodesChanged.Writer.TryWrite(true));
     }
 
+    /// <summary>Reconciles the routes after every change of the nodes, until cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        var routes = KeepRoutesAsync(cancellationToken);
-        var node = await _podCidrAssigned.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        await Task.WhenAll(routes, ServeDnsAsync(node, NodeNetworking.Gateway(node.Spec!.PodCIDR!), cancellationToken)).ConfigureAwait(false);
-    }
-
-    /// <summary>Removes the routes and iptables rules an agent installed (<c>shim agent --cleanup</c>).</summary>
-    public static async Task CleanupAsync(AgentOptions options, ILoggerFactory loggers, TimeProvider time, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(loggers);
-        await new PodRoutes(options.NodeName, [], loggers.CreateLogger<PodRoutes>()).CleanupAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>The first address of the pod network: the Docker bridge's own address on this node.</summary>
-    public static IPAddress Gateway(string podCidr)
-    {
-        var address = IPAddress.Parse(podCidr[..podCidr.IndexOf('/', StringComparison.Ordinal)]).GetAddressBytes();
-        address[^1] = 1;
-        return new IPAddress(address);
-    }
-
-    private void OnNodeChanged(Node node)
-    {
-        _nodesChanged.Writer.TryWrite(true);
-        if (node.Metadata?.Name == _options.NodeName && !string.IsNullOrEmpty(node.Spec?.PodCIDR) && node.Metadata.DeletionTimestamp is null)
-        {
-            _podCidrAssigned.TrySetResult(node);
-        }
-    }
-
-    private async Task KeepRoutesAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -96,33 +55,23 @@ public sealed partial class NodeNetworking
         }
     }
 
-    /// <summary>Serves DNS on the gateway address (it appears when the agent creates the pod network) and publishes it.</summary>
-    private async Task ServeDnsAsync(Node node, IPAddress gateway, CancellationToken cancellationToken)
+    /// <summary>Removes what an agent installed on this host (<c>shim agent --cleanup</c>).</summary>
+    public static Task CleanupAsync(AgentOptions options, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                var serving = Task.Delay(Timeout.Infinite, cancellationToken);
-                await ClusterDnsEndpoint.ApplyAsync(_client, _nodes.Get(null, _options.NodeName) ?? node, gateway.ToString(), cancellationToken).ConfigureAwait(false);
-                await serving.ConfigureAwait(false);
-                return;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is SocketException or ApiError or HttpRequestException)
-            {
-                LogDnsRetry(_logger, gateway.ToString(), e.Message);
-                await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
-            }
-        }
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggers);
+        return new PodRoutes(options.NodeName, [], loggers.CreateLogger<PodRoutes>()).CleanupAsync(cancellationToken);
+    }
+
+    /// <summary>The first address of a pod range: the Docker bridge's own address on its node.</summary>
+    public static System.Net.IPAddress Gateway(string podCidr)
+    {
+        ArgumentNullException.ThrowIfNull(podCidr);
+        var address = System.Net.IPAddress.Parse(podCidr[..podCidr.IndexOf('/', StringComparison.Ordinal)]).GetAddressBytes();
+        address[^1] = 1;
+        return new System.Net.IPAddress(address);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Pod routes not reconciled: {Error}")]
     private static partial void LogRoutesFailed(ILogger logger, string error);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster DNS on {Address}:53 not up yet: {Error}; retrying")]
-    private static partial void LogDnsRetry(ILogger logger, string address, string error);
 }
