@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Shim.Agent.Dns;
+using Shim.Agent.Proxy;
 using Shim.Agent.Services;
 using Shim.Client;
 using Shim.Model.Core.V1;
@@ -25,6 +27,8 @@ public sealed partial class NodeNetworking
     private readonly PodRoutes _routes;
     private readonly Channel<bool> _nodesChanged = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly TaskCompletionSource<Node> _podCidrAssigned = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ServiceProxier? _proxier;
+    private ClusterDnsServer? _dns;
 
     /// <summary>Subscribes to <paramref name="nodes"/> and <paramref name="catalog"/>; call before either runs.</summary>
     public NodeNetworking(AgentOptions options, KubeClient client, InformerServiceCatalog catalog, Informer<Node> nodes, ILoggerFactory loggers, TimeProvider time)
@@ -39,13 +43,24 @@ public sealed partial class NodeNetworking
         _routes = new PodRoutes(options.NodeName, [], loggers.CreateLogger<PodRoutes>());
         nodes.OnChange(OnNodeChanged);
         nodes.OnListed(_ => _nodesChanged.Writer.TryWrite(true));
+        catalog.OnChange(() =>
+        {
+            Volatile.Read(ref _proxier)?.RequestSync();
+            Volatile.Read(ref _dns)?.Invalidate();
+        });
     }
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var routes = KeepRoutesAsync(cancellationToken);
         var node = await _podCidrAssigned.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        await Task.WhenAll(routes, ServeDnsAsync(node, NodeNetworking.Gateway(node.Spec!.PodCIDR!), cancellationToken)).ConfigureAwait(false);
+        var podCidr = node.Spec!.PodCIDR!;
+        var proxier = new ServiceProxier(ProxierOptions(_options, podCidr), _catalog, _loggers.CreateLogger<ServiceProxier>(), _time);
+        var dns = new ClusterDnsServer(_catalog, _options.ClusterDomain, _options.ResolvConf, _loggers.CreateLogger<ClusterDnsServer>());
+        Volatile.Write(ref _proxier, proxier);
+        Volatile.Write(ref _dns, dns);
+        proxier.RequestSync();
+        await Task.WhenAll(routes, proxier.RunAsync(cancellationToken), ServeDnsAsync(dns, node, Gateway(podCidr), cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>Removes the routes and iptables rules an agent installed (<c>shim agent --cleanup</c>).</summary>
@@ -54,6 +69,7 @@ public sealed partial class NodeNetworking
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
         await new PodRoutes(options.NodeName, [], loggers.CreateLogger<PodRoutes>()).CleanupAsync(cancellationToken).ConfigureAwait(false);
+        await new ServiceProxier(ProxierOptions(options, null), new EmptyCatalog(), loggers.CreateLogger<ServiceProxier>(), time).CleanupAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The first address of the pod network: the Docker bridge's own address on this node.</summary>
@@ -63,6 +79,14 @@ public sealed partial class NodeNetworking
         address[^1] = 1;
         return new IPAddress(address);
     }
+
+    private static ProxierOptions ProxierOptions(AgentOptions options, string? podCidr) => new()
+    {
+        NodeName = options.NodeName,
+        NodeIps = [options.NodeIp],
+        ClusterCidr = options.ClusterCidr,
+        PodCidr = podCidr,
+    };
 
     private void OnNodeChanged(Node node)
     {
@@ -97,13 +121,13 @@ public sealed partial class NodeNetworking
     }
 
     /// <summary>Serves DNS on the gateway address (it appears when the agent creates the pod network) and publishes it.</summary>
-    private async Task ServeDnsAsync(Node node, IPAddress gateway, CancellationToken cancellationToken)
+    private async Task ServeDnsAsync(ClusterDnsServer dns, Node node, IPAddress gateway, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                var serving = Task.Delay(Timeout.Infinite, cancellationToken);
+                var serving = dns.RunAsync(gateway, ClusterDnsEndpoint.Port, cancellationToken);
                 await ClusterDnsEndpoint.ApplyAsync(_client, _nodes.Get(null, _options.NodeName) ?? node, gateway.ToString(), cancellationToken).ConfigureAwait(false);
                 await serving.ConfigureAwait(false);
                 return;
@@ -118,6 +142,13 @@ public sealed partial class NodeNetworking
                 await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    private sealed class EmptyCatalog : IServiceCatalog
+    {
+        public IReadOnlyCollection<Service> Services() => [];
+
+        public IReadOnlyCollection<Shim.Model.Discovery.V1.EndpointSlice> EndpointSlices() => [];
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Pod routes not reconciled: {Error}")]
