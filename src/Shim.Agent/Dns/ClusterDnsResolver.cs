@@ -120,7 +120,7 @@ public sealed class ClusterDnsResolver
 
         if (lookup.Alias is { } alias)
         {
-            return AliasAnswer(name, type, zone, index, alias, depth);
+            return AliasAnswer(name, type, alias, depth);
         }
 
         return type switch
@@ -206,7 +206,7 @@ public sealed class ClusterDnsResolver
         return new ClusterDnsLookup(true, [.. ports.SelectMany(p => service.ClusterIPs.Select(ip => new ClusterDnsTarget(ip, p.Port, service.RelativeName)))], null);
     }
 
-    private ClusterDnsAnswer AliasAnswer(string name, DnsType type, string zone, ClusterDnsIndex index, string alias, int depth)
+    private ClusterDnsAnswer AliasAnswer(string name, DnsType type, string alias, int depth)
     {
         var cname = new DnsResourceRecord(name, DnsType.CNAME, DnsClass.Internet, _ttl, new DnsNameData(alias));
         if (type == DnsType.CNAME || depth >= MaxAliasDepth)

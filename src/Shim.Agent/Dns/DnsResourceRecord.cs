@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Sockets;
+
 namespace Shim.Agent.Dns;
 
 /// <summary>
@@ -6,7 +9,11 @@ namespace Shim.Agent.Dns;
 /// </summary>
 public sealed record DnsResourceRecord(string Name, DnsType Type, ushort Class, uint Ttl, DnsRecordData Data)
 {
-    public static DnsResourceRecord Address(string name, System.Net.IPAddress address, uint ttl) =>
-        new(name, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? DnsType.AAAA : DnsType.A,
-            DnsClass.Internet, ttl, new DnsAddressData(address));
+    /// <summary>An A or AAAA record, whichever the address's family calls for.</summary>
+    public static DnsResourceRecord Address(string name, IPAddress address, uint ttl) => new(
+        name,
+        address.AddressFamily == AddressFamily.InterNetworkV6 ? DnsType.AAAA : DnsType.A,
+        DnsClass.Internet,
+        ttl,
+        new DnsAddressData(address));
 }

@@ -24,11 +24,29 @@ public sealed class ResolvConfNameservers(string path, IPEndPoint self)
         {
             if (stamp != _readStamp)
             {
-                _servers = stamp == DateTime.MinValue ? [] : Parse(File.ReadAllLines(path), self);
+                var servers = stamp == DateTime.MinValue ? [] : Read(path, self);
+                if (servers is null)
+                {
+                    return []; // unreadable right now (being replaced?): try again on the next query
+                }
+
+                _servers = servers;
                 _readStamp = stamp;
             }
 
             return _servers;
+        }
+    }
+
+    private static IReadOnlyList<IPEndPoint>? Read(string path, IPEndPoint self)
+    {
+        try
+        {
+            return Parse(File.ReadAllLines(path), self);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 

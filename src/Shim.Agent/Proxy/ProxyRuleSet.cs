@@ -1,7 +1,9 @@
 namespace Shim.Agent.Proxy;
 
 /// <summary>Everything the proxy wants in iptables: its chains in the filter and nat tables, in writing order.</summary>
-public sealed class ProxyRuleSet(IReadOnlyList<ProxyChain> chains, int servicePorts, int endpoints)
+/// <param name="chains">All chains, filter table first.</param>
+/// <param name="ports">The rules of each service port, by fingerprint (for the next render to reuse).</param>
+public sealed class ProxyRuleSet(IReadOnlyList<ProxyChain> chains, IReadOnlyDictionary<string, ServicePortRules>? ports = null)
 {
     public const string FilterTable = "filter";
     public const string NatTable = "nat";
@@ -10,11 +12,13 @@ public sealed class ProxyRuleSet(IReadOnlyList<ProxyChain> chains, int servicePo
 
     public IReadOnlyList<ProxyChain> Chains { get; } = chains;
 
+    public IReadOnlyDictionary<string, ServicePortRules> Ports { get; } = ports ?? new Dictionary<string, ServicePortRules>();
+
     /// <summary>Service ports that got rules (headless and ExternalName services are not counted).</summary>
-    public int ServicePorts { get; } = servicePorts;
+    public int ServicePorts => Ports.Count;
 
     /// <summary>Endpoint (SEP) chains.</summary>
-    public int Endpoints { get; } = endpoints;
+    public int Endpoints => Ports.Values.Sum(p => p.EndpointChains);
 
     public int Rules => Chains.Sum(c => c.Rules.Count);
 

@@ -152,7 +152,7 @@ public sealed partial class ServiceProxier
             }
 
             var existing = await ExistingChainsAsync(cancellationToken).ConfigureAwait(false);
-            var plan = RestorePlan.Create(new ProxyRuleSet([], 0, 0), null, existing);
+            var plan = RestorePlan.Create(new ProxyRuleSet([]), null, existing);
             if (plan.Input.Length > 0)
             {
                 await _iptables.RestoreAsync(plan.Input, cancellationToken).ConfigureAwait(false);
@@ -173,7 +173,8 @@ public sealed partial class ServiceProxier
         _randomFully ??= await _iptables.SupportsRandomFullyAsync(cancellationToken).ConfigureAwait(false);
 
         var renderStart = _time.GetTimestamp();
-        var desired = ProxyRuleRenderer.Render(_catalog.Services(), _catalog.EndpointSlices(), _options with { PodCidr = _podCidr }, _randomFully.Value);
+        // A partial sync reuses the rules of unchanged service ports; a full one renders everything anew.
+        var desired = ProxyRuleRenderer.Render(_catalog.Services(), _catalog.EndpointSlices(), _options with { PodCidr = _podCidr }, _randomFully.Value, full ? null : _applied);
         var existing = full ? await ExistingChainsAsync(cancellationToken).ConfigureAwait(false) : [];
         var plan = RestorePlan.Create(desired, full ? null : _applied, existing);
         var renderDuration = _time.GetElapsedTime(renderStart);

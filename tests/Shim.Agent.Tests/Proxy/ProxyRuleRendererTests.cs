@@ -429,6 +429,29 @@ public sealed class ProxyRuleRendererTests
         Assert.Equal(forward.Chains.Select(c => c.Name + "\n" + c.Text), backward.Chains.Select(c => c.Name + "\n" + c.Text));
     }
 
+    [Fact]
+    public void Rendering_on_top_of_the_previous_ruleset_reuses_unchanged_ports_and_gives_the_same_rules()
+    {
+        var catalog = new TestCatalog()
+            .Service(ClusterIpService())
+            .Service("""
+                metadata: {name: svc2, namespace: ns1}
+                spec: {clusterIP: 172.30.0.42, ports: [{name: p80, port: 80}]}
+                """)
+            .Slice(TestCatalog.ReadySlice("ns1", "svc1", "p80", 80, "10.180.0.1", "10.180.0.2"))
+            .Slice(TestCatalog.ReadySlice("ns1", "svc2", "p80", 80, "10.180.0.5"));
+        var first = Render(catalog);
+
+        catalog.Slice(TestCatalog.ReadySlice("ns1", "svc1", "p80", 80, "10.180.0.3", "10.180.0.2"));
+        var reused = ProxyRuleRenderer.Render(catalog.Services(), catalog.EndpointSlices(), Options, masqueradeRandomFully: true, first);
+        var fresh = Render(catalog);
+
+        Assert.Equal(fresh.Chains.Select(c => c.Name + "\n" + c.Text), reused.Chains.Select(c => c.Name + "\n" + c.Text));
+        var svc2 = ClusterPolicy("ns1/svc2:p80", "tcp");
+        Assert.Same(first.Find("nat", svc2), reused.Find("nat", svc2));
+        Assert.NotSame(first.Find("nat", Svc), reused.Find("nat", Svc));
+    }
+
     private static string ClusterIpService(string type = "ClusterIP", int nodePort = 0) => $$"""
         metadata: {name: svc1, namespace: ns1}
         spec: {type: {{type}}, clusterIP: 172.30.0.41, ports: [{name: p80, port: 80, protocol: TCP{{(nodePort == 0 ? "" : $", nodePort: {nodePort}")}}}]}

@@ -80,5 +80,5 @@ public sealed class RestorePlanTests
         Assert.Empty(plan.Written);
     }
 
-    private static ProxyRuleSet RuleSet(params ProxyChain[] chains) => new(chains, 0, 0);
+    private static ProxyRuleSet RuleSet(params ProxyChain[] chains) => new(chains);
 }
