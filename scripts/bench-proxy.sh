@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The service proxy's iptables syncs against plain iptables-restore, in network namespaces of its own (nothing touches
 # the host's rules): for 1,000 / 5,000 / 10,000 ClusterIP services with 2 endpoints each, our full sync (render,
-# iptables-save, one iptables-restore --noflush, jump rule checks) into a fresh namespace against a bare
-# `iptables-restore --noflush` of the same ruleset text into another fresh one (median of RUNS each, and their ratio);
+# iptables-save, one iptables-restore --noflush with chains and jump rules) into a fresh namespace against a bare
+# `iptables-restore --noflush` of the same input text into another fresh one (median of RUNS each, and their ratio);
 # then, at 5,000 services, the partial sync after one endpoint of one service is replaced (median of 10).
 # Usage (as root): scripts/bench-proxy.sh [RUNS] (default 3). Extra arguments go to the benchmark (see its Program.cs).
 set -euo pipefail

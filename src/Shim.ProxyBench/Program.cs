@@ -5,8 +5,8 @@ using Shim.Agent.Proxy;
 using Shim.ProxyBench;
 
 // The service proxy against the tool it drives: for each size, our full sync (render, iptables-save, one
-// iptables-restore, jump checks) into a fresh network namespace against a bare `iptables-restore --noflush` of the
-// same ruleset into another fresh one; and, at one size, the partial sync after one endpoint of one service changes.
+// iptables-restore with the chains and jump rules) into a fresh network namespace against a bare
+// `iptables-restore --noflush` of the same restore input into another fresh one; and, at one size, the partial sync after one endpoint of one service changes.
 // Usage: shim-proxybench [--sizes 1000,5000,10000] [--runs 3] [--incremental-size 5000] [--incremental-runs 10]
 //                        [--netns-prefix shimt-bench-PID] (needs root: it creates and deletes network namespaces)
 var netnsPrefix = $"shimt-bench-{Environment.ProcessId}";
@@ -38,7 +38,8 @@ foreach (var size in sizes)
     var catalog = new BenchCatalog(size);
     var options = new ProxierOptions { NodeName = "bench", ClusterCidr = "10.244.0.0/16", PodCidr = "10.244.1.0/24" };
     var rules = ProxyRuleRenderer.Render(catalog.Services(), catalog.EndpointSlices(), options, masqueradeRandomFully: true);
-    var input = RestorePlan.Create(rules, null, []).Input;
+    // What a full sync writes into an empty namespace: every chain and every jump rule.
+    var input = RestorePlan.Create(rules, null, IptablesSnapshot.Parse("")).Input;
     List<TimeSpan> full = [];
     List<TimeSpan> render = [];
     List<TimeSpan> raw = [];

@@ -4,20 +4,15 @@ using System.Text.RegularExpressions;
 
 namespace Shim.Agent.Proxy;
 
-/// <summary>Runs iptables, iptables-save and iptables-restore, each behind the configured command prefix.</summary>
+/// <summary>Runs iptables-save, iptables-restore and iptables --version, each behind the configured command prefix.</summary>
 public sealed partial class IptablesCommands(ProxierOptions options)
 {
-    /// <summary>Runs <c>iptables -t table args</c>; the result tells whether it succeeded (-C fails for a missing rule).</summary>
-    public Task<CommandResult> IptablesAsync(string table, IEnumerable<string> arguments, CancellationToken cancellationToken) =>
-        RunAsync(options.IptablesPath, ["-w", "5", "-t", table, .. arguments], null, cancellationToken);
-
-    /// <summary>The names of all chains in <paramref name="table"/>, read from iptables-save.</summary>
-    public async Task<IReadOnlyList<string>> ChainsAsync(string table, CancellationToken cancellationToken)
+    /// <summary>Everything iptables holds now (all tables, one iptables-save run).</summary>
+    public async Task<IptablesSnapshot> SaveAsync(CancellationToken cancellationToken)
     {
-        var result = await RunAsync(options.IptablesSavePath, ["-t", table], null, cancellationToken).ConfigureAwait(false);
-        Check(result, $"iptables-save -t {table}");
-        // Chain declarations read ":NAME POLICY [packets:bytes]".
-        return [.. result.Output.Split('\n').Where(l => l.StartsWith(':')).Select(l => l[1..l.IndexOf(' ', StringComparison.Ordinal)])];
+        var result = await RunAsync(options.IptablesSavePath, [], null, cancellationToken).ConfigureAwait(false);
+        Check(result, "iptables-save");
+        return IptablesSnapshot.Parse(result.Output);
     }
 
     /// <summary>

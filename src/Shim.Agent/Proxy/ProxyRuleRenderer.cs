@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Shim.Model.Core.V1;
 using Shim.Model.Discovery.V1;
 using static Shim.Agent.Proxy.ProxyChainNames;
@@ -19,9 +18,9 @@ public static class ProxyRuleRenderer
     private const string Reject = "REJECT --reject-with icmp-port-unreachable";
 
     /// <param name="previous">
-    /// The last ruleset rendered, or null: the rules of every service port whose fingerprint (the port, its endpoints
-    /// and the options its rules read) is unchanged are taken from it instead of being rendered again. The result is
-    /// the same either way; at thousands of services this makes a sync after one change take milliseconds.
+    /// The last ruleset rendered, or null: a service port rendered there from equal inputs (the port, its endpoints,
+    /// the options its rules read) keeps those rules, the same instances, instead of being rendered again. The result
+    /// is the same either way; at thousands of services this makes a sync after one change take milliseconds.
     /// </param>
     public static ProxyRuleSet Render(IEnumerable<Service> services, IEnumerable<EndpointSlice> slices, ProxierOptions options, bool masqueradeRandomFully, ProxyRuleSet? previous = null)
     {
@@ -35,33 +34,30 @@ public static class ProxyRuleRenderer
             .ThenBy(p => p.Protocol, StringComparer.Ordinal)
             .ToList();
         var comments = ports.Sum(p => index.For(p).Count) <= LargeClusterEndpoints;
-        var byFingerprint = new Dictionary<string, ServicePortRules>(ports.Count, StringComparer.Ordinal);
+        var clusterCidr = options.ClusterCidr;
+        List<ServicePortRules> portRules = new(ports.Count);
         List<string> filterServices = [];
         List<string> filterExternal = [];
-        List<string> natServices = [];
+        List<string> natServices = new(ports.Count + 1);
         List<string> natNodePorts = [];
-        List<ProxyChain> perService = [];
         foreach (var port in ports)
         {
             var endpoints = index.For(port);
-            var fingerprint = Fingerprint(port, endpoints, options.ClusterCidr, comments);
-            if (previous is null || !previous.Ports.TryGetValue(fingerprint, out var rules))
+            if (previous is null || !previous.PortsByKey.TryGetValue(port.Key, out var rules) || !rules.RenderedFrom(port, endpoints, clusterCidr, comments))
             {
-                rules = RenderPort(port, EndpointSelection.For(port, endpoints), fingerprint, options.ClusterCidr, comments);
+                rules = RenderPort(port, endpoints, clusterCidr, comments);
             }
 
-            byFingerprint[fingerprint] = rules;
+            portRules.Add(rules);
             filterServices.AddRange(rules.FilterServices);
             filterExternal.AddRange(rules.FilterExternal);
             natServices.AddRange(rules.NatServices);
             natNodePorts.AddRange(rules.NatNodePorts);
-            perService.AddRange(rules.Chains);
         }
 
         // Every local address serves NodePorts (upstream's default nodePortAddresses), except loopback: that would need route_localnet.
         natServices.Add($"-A {ServicesChain} ! -d 127.0.0.0/8 -m comment --comment \"shim service nodeports; NOTE: this must be the last rule in this chain\" -m addrtype --dst-type LOCAL -j {NodePortsChain}");
 
-        var clusterCidr = options.ClusterCidr;
         List<string> postrouting = [];
         if (!string.IsNullOrEmpty(options.PodCidr))
         {
@@ -95,12 +91,12 @@ public static class ProxyRuleRenderer
             new(ProxyRuleSet.NatTable, PostroutingChain, postrouting),
             new(ProxyRuleSet.NatTable, MarkMasqueradeChain, [$"-A {MarkMasqueradeChain} -j MARK --or-mark {MasqueradeMark}"]),
         ];
-        chains.AddRange(perService);
-        return new ProxyRuleSet(chains, byFingerprint);
+        return new ProxyRuleSet(chains, portRules);
     }
 
-    private static ServicePortRules RenderPort(ServicePortInfo port, EndpointSelection endpoints, string fingerprint, string clusterCidr, bool comments)
+    private static ServicePortRules RenderPort(ServicePortInfo port, IReadOnlyList<ProxyEndpoint> allEndpoints, string clusterCidr, bool comments)
     {
+        var endpoints = EndpointSelection.For(port, allEndpoints);
         List<string> natServices = [];
         List<string> natNodePorts = [];
         List<string> filterServices = [];
@@ -194,24 +190,7 @@ public static class ProxyRuleRenderer
             ]));
         }
 
-        return new ServicePortRules(fingerprint, natServices, natNodePorts, filterServices, filterExternal, chains, endpoints.Reachable.Count);
-    }
-
-    /// <summary>Everything <see cref="RenderPort"/> reads, as one string: equal fingerprints give equal rules.</summary>
-    private static string Fingerprint(ServicePortInfo port, IReadOnlyList<ProxyEndpoint> endpoints, string clusterCidr, bool comments)
-    {
-        var text = new StringBuilder(128 + (endpoints.Count * 28));
-        text.Append(port.Name).Append('|').Append(port.Protocol).Append('|').Append(port.ClusterIp).Append('|').Append(port.Port)
-            .Append('|').Append(port.NodePort).Append('|').AppendJoin(',', port.ExternalIps).Append('|').AppendJoin(',', port.LoadBalancerIps)
-            .Append('|').Append(port.ExternalPolicyLocal ? 'E' : '-').Append(port.InternalPolicyLocal ? 'I' : '-').Append(port.StickySeconds)
-            .Append('|').Append(clusterCidr).Append(comments ? "|c" : "|-");
-        foreach (var endpoint in endpoints)
-        {
-            text.Append('|').Append(endpoint.HostPort)
-                .Append(endpoint.IsLocal ? 'L' : '-').Append(endpoint.Ready ? 'R' : '-').Append(endpoint.Serving ? 'S' : '-').Append(endpoint.Terminating ? 'T' : '-');
-        }
-
-        return text.ToString();
+        return new ServicePortRules(port, allEndpoints, clusterCidr, comments, natServices, natNodePorts, filterServices, filterExternal, chains, endpoints.Reachable.Count);
     }
 
     private static List<string> ExternalRules(ServicePortInfo port, string chain, string clusterChain, string? policyChain, string clusterCidr)

@@ -10,11 +10,14 @@ namespace Shim.Agent.Proxy;
 /// </summary>
 public sealed class RestorePlan
 {
-    private RestorePlan(string input, IReadOnlyList<ChainKey> written, IReadOnlyList<ChainKey> deleted)
+    private static readonly string[] Tables = [ProxyRuleSet.FilterTable, ProxyRuleSet.NatTable];
+
+    private RestorePlan(string input, IReadOnlyList<ChainKey> written, IReadOnlyList<ChainKey> deleted, IReadOnlyList<JumpRule> jumpsInserted)
     {
         Input = input;
         Written = written;
         Deleted = deleted;
+        JumpsInserted = jumpsInserted;
     }
 
     /// <summary>The iptables-restore input: "" when nothing changed.</summary>
@@ -24,55 +27,128 @@ public sealed class RestorePlan
 
     public IReadOnlyList<ChainKey> Deleted { get; }
 
+    public IReadOnlyList<JumpRule> JumpsInserted { get; }
+
     /// <param name="desired">The ruleset to reach.</param>
     /// <param name="applied">The ruleset the last successful sync applied, or null to write every chain.</param>
-    /// <param name="existing">Chains found in iptables (full syncs): SHIM- chains among them that <paramref name="desired"/> lacks are deleted.</param>
-    public static RestorePlan Create(ProxyRuleSet desired, ProxyRuleSet? applied, IEnumerable<ChainKey> existing)
+    /// <param name="current">
+    /// What iptables holds now, for full syncs: its SHIM- chains that <paramref name="desired"/> lacks are deleted and
+    /// the jump rules it lacks are inserted. Null for partial syncs, which trust <paramref name="applied"/>.
+    /// </param>
+    public static RestorePlan Create(ProxyRuleSet desired, ProxyRuleSet? applied, IptablesSnapshot? current)
     {
         ArgumentNullException.ThrowIfNull(desired);
-        ArgumentNullException.ThrowIfNull(existing);
-        var written = applied is null
-            ? desired.Chains.ToList()
-            : desired.Chains.Where(c => applied.ByKey.GetValueOrDefault(c.Key)?.Text != c.Text).ToList();
-        var deleted = (applied?.Chains.Select(c => c.Key) ?? [])
-            .Concat(existing.Where(k => k.Name.StartsWith(ProxyChainNames.Prefix, StringComparison.Ordinal)))
-            .Where(k => !desired.ByKey.ContainsKey(k))
-            .Distinct()
-            .ToList();
-        if (written.Count == 0 && deleted.Count == 0)
+        List<ProxyChain> written;
+        List<ChainKey> deleted;
+        if (applied is null)
         {
-            return new RestorePlan("", [], []);
+            written = [.. desired.Chains];
+            deleted = [.. (current?.Chains ?? []).Where(k => Tables.Contains(k.Table) && k.Name.StartsWith(ProxyChainNames.Prefix, StringComparison.Ordinal) && !desired.ByKey.ContainsKey(k))];
+        }
+        else
+        {
+            (written, deleted) = Changes(desired, applied);
         }
 
-        var input = new StringBuilder(written.Sum(c => c.Text.Length + 30) + (deleted.Count * 60) + 64);
-        foreach (var table in new[] { ProxyRuleSet.FilterTable, ProxyRuleSet.NatTable })
+        // Each jump goes to the top of its chain: inserting a chain's jumps last to first leaves them in the listed order.
+        var jumps = current is null ? [] : JumpRule.All.Reverse().Where(j => !current.HasJump(j)).ToList();
+        if (written.Count == 0 && deleted.Count == 0 && jumps.Count == 0)
+        {
+            return new RestorePlan("", [], [], []);
+        }
+
+        var input = new StringBuilder(written.Sum(c => c.Text.Length + 30) + (deleted.Count * 60) + 1024);
+        foreach (var table in Tables)
         {
             var tableWritten = written.Where(c => c.Table == table).ToList();
-            var tableDeleted = deleted.Where(k => k.Table == table).ToList();
-            if (tableWritten.Count == 0 && tableDeleted.Count == 0)
-            {
-                continue;
-            }
-
-            input.Append('*').Append(table).Append('\n');
-            foreach (var name in tableWritten.Select(c => c.Name).Concat(tableDeleted.Select(k => k.Name)))
-            {
-                input.Append(':').Append(name).Append(" - [0:0]\n");
-            }
-
-            foreach (var chain in tableWritten.Where(c => c.Rules.Count > 0))
-            {
-                input.Append(chain.Text).Append('\n');
-            }
-
-            foreach (var key in tableDeleted)
-            {
-                input.Append("-X ").Append(key.Name).Append('\n');
-            }
-
-            input.Append("COMMIT\n");
+            var tableDeleted = deleted.Where(k => k.Table == table).Select(k => k.Name).ToList();
+            var tableJumps = jumps.Where(j => j.Table == table).Select(j => j.InsertLine).ToList();
+            AppendTable(input, table, tableWritten, tableDeleted, tableJumps);
         }
 
-        return new RestorePlan(input.ToString(), [.. written.Select(c => c.Key)], deleted);
+        return new RestorePlan(input.ToString(), [.. written.Select(c => c.Key)], deleted, jumps);
+    }
+
+    /// <summary>
+    /// The chains to write and delete going from <paramref name="applied"/> to <paramref name="desired"/>. A port whose
+    /// rules the render reused (the same instance) has not changed; only the others are compared chain by chain, so
+    /// this costs little at thousands of services.
+    /// </summary>
+    private static (List<ProxyChain> Written, List<ChainKey> Deleted) Changes(ProxyRuleSet desired, ProxyRuleSet applied)
+    {
+        var appliedShared = applied.SharedChains.ToDictionary(c => c.Key);
+        List<ProxyChain> written = [.. desired.SharedChains.Where(c => !c.SameRules(appliedShared.GetValueOrDefault(c.Key)))];
+        var desiredShared = desired.SharedChains.Select(c => c.Key).ToHashSet();
+        List<ChainKey> deleted = [.. applied.SharedChains.Select(c => c.Key).Where(k => !desiredShared.Contains(k))];
+        foreach (var port in desired.Ports)
+        {
+            var before = applied.PortsByKey.GetValueOrDefault(port.Port.Key);
+            if (!ReferenceEquals(port, before))
+            {
+                var old = before?.Chains.ToDictionary(c => c.Key) ?? [];
+                written.AddRange(port.Chains.Where(c => !c.SameRules(old.GetValueOrDefault(c.Key))));
+                var kept = port.Chains.Select(c => c.Key).ToHashSet();
+                deleted.AddRange(old.Keys.Where(k => !kept.Contains(k)));
+            }
+        }
+
+        foreach (var port in applied.Ports.Where(p => !desired.PortsByKey.ContainsKey(p.Port.Key)))
+        {
+            deleted.AddRange(port.Chains.Select(c => c.Key));
+        }
+
+        return (written, deleted);
+    }
+
+    /// <summary>Removes every SHIM- chain in <paramref name="current"/> and every rule elsewhere that jumps into one.</summary>
+    public static RestorePlan Cleanup(IptablesSnapshot current)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        var input = new StringBuilder();
+        List<ChainKey> deleted = [];
+        foreach (var table in Tables)
+        {
+            var chains = current.Chains.Where(k => k.Table == table && k.Name.StartsWith(ProxyChainNames.Prefix, StringComparison.Ordinal)).Select(k => k.Name).ToList();
+            // "-A CHAIN spec" as iptables-save printed it is exactly what "-D CHAIN spec" needs.
+            var jumps = current.Rules(table)
+                .Where(r => !r.StartsWith("-A " + ProxyChainNames.Prefix, StringComparison.Ordinal) && r.Contains(" -j " + ProxyChainNames.Prefix, StringComparison.Ordinal))
+                .Select(r => "-D" + r[2..])
+                .ToList();
+            AppendTable(input, table, [], chains, jumps);
+            deleted.AddRange(chains.Select(name => new ChainKey(table, name)));
+        }
+
+        return new RestorePlan(input.ToString(), [], deleted, []);
+    }
+
+    private static void AppendTable(StringBuilder input, string table, List<ProxyChain> written, List<string> deleted, List<string> commands)
+    {
+        if (written.Count == 0 && deleted.Count == 0 && commands.Count == 0)
+        {
+            return;
+        }
+
+        input.Append('*').Append(table).Append('\n');
+        foreach (var name in written.Select(c => c.Name).Concat(deleted))
+        {
+            input.Append(':').Append(name).Append(" - [0:0]\n");
+        }
+
+        foreach (var chain in written.Where(c => c.Rules.Count > 0))
+        {
+            input.Append(chain.Text).Append('\n');
+        }
+
+        foreach (var command in commands)
+        {
+            input.Append(command).Append('\n');
+        }
+
+        foreach (var name in deleted)
+        {
+            input.Append("-X ").Append(name).Append('\n');
+        }
+
+        input.Append("COMMIT\n");
     }
 }

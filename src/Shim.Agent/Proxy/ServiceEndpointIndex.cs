@@ -14,21 +14,21 @@ public sealed class ServiceEndpointIndex
 
     private static readonly IReadOnlyList<ProxyEndpoint> None = [];
 
-    private readonly Dictionary<(string Namespace, string Service, string Port, string Protocol), IReadOnlyList<ProxyEndpoint>> _endpoints;
+    private readonly Dictionary<ServicePortKey, List<ProxyEndpoint>> _endpoints;
 
-    private ServiceEndpointIndex(Dictionary<(string, string, string, string), IReadOnlyList<ProxyEndpoint>> endpoints) => _endpoints = endpoints;
+    private ServiceEndpointIndex(Dictionary<ServicePortKey, List<ProxyEndpoint>> endpoints) => _endpoints = endpoints;
 
     /// <summary>The endpoints of <paramref name="port"/>, or an empty list.</summary>
     public IReadOnlyList<ProxyEndpoint> For(ServicePortInfo port)
     {
         ArgumentNullException.ThrowIfNull(port);
-        return _endpoints.GetValueOrDefault((port.Namespace, port.ServiceName, port.PortName, port.Protocol), None);
+        return _endpoints.TryGetValue(port.Key, out var endpoints) ? endpoints : None;
     }
 
     public static ServiceEndpointIndex Build(IEnumerable<EndpointSlice> slices, string nodeName)
     {
         ArgumentNullException.ThrowIfNull(slices);
-        var merged = new Dictionary<(string, string, string, string), Dictionary<string, ProxyEndpoint>>();
+        var merged = new Dictionary<ServicePortKey, List<ProxyEndpoint>>();
         // Slice name order makes the choice between duplicate addresses independent of the cache's order.
         foreach (var slice in slices.OrderBy(s => s.Metadata?.Name, StringComparer.Ordinal))
         {
@@ -47,10 +47,10 @@ public sealed class ServiceEndpointIndex
                 }
 
                 // Upstream ignores ports with a nil name; we read it as "" (the unnamed service port) to be lenient.
-                var key = (ns, service, port.Name ?? "", (port.Protocol ?? "TCP").ToLowerInvariant());
-                if (!merged.TryGetValue(key, out var set))
+                var key = new ServicePortKey(ns, service, port.Name ?? "", ServicePortInfo.LowerCaseProtocol(port.Protocol));
+                if (!merged.TryGetValue(key, out var list))
                 {
-                    merged[key] = set = new Dictionary<string, ProxyEndpoint>(StringComparer.Ordinal);
+                    merged[key] = list = [];
                 }
 
                 foreach (var endpoint in slice.Endpoints ?? [])
@@ -61,23 +61,54 @@ public sealed class ServiceEndpointIndex
                     }
 
                     var conditions = endpoint.Conditions;
-                    var entry = new ProxyEndpoint(
+                    list.Add(new ProxyEndpoint(
                         address,
                         port.Port.Value,
                         IsLocal: nodeName.Length > 0 && endpoint.NodeName == nodeName,
                         Ready: conditions?.Ready ?? true,
                         Serving: conditions?.Serving ?? true,
-                        Terminating: conditions?.Terminating ?? false);
-                    if (!set.ContainsKey(entry.HostPort) || !entry.Terminating)
-                    {
-                        set[entry.HostPort] = entry;
-                    }
+                        Terminating: conditions?.Terminating ?? false));
                 }
             }
         }
 
-        return new ServiceEndpointIndex(merged.ToDictionary(
-            pair => pair.Key,
-            pair => (IReadOnlyList<ProxyEndpoint>)[.. pair.Value.Values.OrderBy(e => e.HostPort, StringComparer.Ordinal)]));
+        foreach (var list in merged.Values)
+        {
+            SortAndDeduplicate(list);
+        }
+
+        return new ServiceEndpointIndex(merged);
+    }
+
+    /// <summary>
+    /// Sorts by "ip:port" and keeps each address once: the first non-terminating entry for it (in slice name order),
+    /// else the first. An address moving between slices may briefly be in both; a new pod may reuse a terminating
+    /// pod's address.
+    /// </summary>
+    private static void SortAndDeduplicate(List<ProxyEndpoint> endpoints)
+    {
+        if (endpoints.Count < 2)
+        {
+            return;
+        }
+
+        // A stable sort keeps slice name order among the entries of one address.
+        var sorted = endpoints.Select((e, i) => (Endpoint: e, Order: i)).ToArray();
+        Array.Sort(sorted, (a, b) => string.CompareOrdinal(a.Endpoint.HostPort, b.Endpoint.HostPort) is var byAddress and not 0 ? byAddress : a.Order.CompareTo(b.Order));
+        endpoints.Clear();
+        foreach (var (endpoint, _) in sorted)
+        {
+            if (endpoints.Count > 0 && endpoints[^1].HostPort == endpoint.HostPort)
+            {
+                if (endpoints[^1].Terminating && !endpoint.Terminating)
+                {
+                    endpoints[^1] = endpoint;
+                }
+
+                continue;
+            }
+
+            endpoints.Add(endpoint);
+        }
     }
 }

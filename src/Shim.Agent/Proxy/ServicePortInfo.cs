@@ -9,6 +9,8 @@ namespace Shim.Agent.Proxy;
 /// </summary>
 public sealed record ServicePortInfo
 {
+    private string? _name;
+
     /// <summary>The default sessionAffinityConfig.clientIP.timeoutSeconds (3 hours).</summary>
     public const int DefaultStickySeconds = 10800;
 
@@ -40,7 +42,9 @@ public sealed record ServicePortInfo
     public int? StickySeconds { get; init; }
 
     /// <summary>"namespace/service:port" (no ":port" for an unnamed port): upstream's ServicePortName, used in comments and hashes.</summary>
-    public string Name => PortName.Length == 0 ? $"{Namespace}/{ServiceName}" : $"{Namespace}/{ServiceName}:{PortName}";
+    public string Name => _name ??= PortName.Length == 0 ? $"{Namespace}/{ServiceName}" : $"{Namespace}/{ServiceName}:{PortName}";
+
+    public ServicePortKey Key => new(Namespace, ServiceName, PortName, Protocol);
 
     /// <summary>Reachable other than by the cluster IP (NodePort, external IP or load balancer).</summary>
     public bool ExternallyAccessible => NodePort != 0 || ExternalIps.Count > 0 || LoadBalancerIps.Count > 0;
@@ -63,12 +67,11 @@ public sealed record ServicePortInfo
 
         // externalTrafficPolicy only means something for services reachable from outside (apiservice.ExternalPolicyLocal).
         var externallyAccessibleType = spec.Type is "NodePort" or "LoadBalancer" || (spec.ExternalIPs?.Count ?? 0) > 0;
-        var externalIps = (spec.ExternalIPs ?? []).Where(IsIPv4).ToList();
+        IReadOnlyList<string> externalIps = spec.ExternalIPs is { Count: > 0 } listed ? [.. listed.Where(IsIPv4)] : [];
         // Ingress points with ipMode Proxy are reached through the load balancer, not by their address (upstream IsVIPMode).
-        var loadBalancerIps = (service.Status?.LoadBalancer?.Ingress ?? [])
-            .Where(i => !string.IsNullOrEmpty(i.Ip) && IsIPv4(i.Ip) && i.IpMode != "Proxy")
-            .Select(i => i.Ip!)
-            .ToList();
+        IReadOnlyList<string> loadBalancerIps = service.Status?.LoadBalancer?.Ingress is { Count: > 0 } ingress
+            ? [.. ingress.Where(i => !string.IsNullOrEmpty(i.Ip) && IsIPv4(i.Ip) && i.IpMode != "Proxy").Select(i => i.Ip!)]
+            : [];
         foreach (var port in spec.Ports ?? [])
         {
             if (port.Port is not { } number)
@@ -81,7 +84,7 @@ public sealed record ServicePortInfo
                 Namespace = service.Metadata?.Namespace ?? "default",
                 ServiceName = service.Metadata?.Name ?? "",
                 PortName = port.Name ?? "",
-                Protocol = (port.Protocol ?? "TCP").ToLowerInvariant(),
+                Protocol = LowerCaseProtocol(port.Protocol),
                 ClusterIp = clusterIp,
                 Port = number,
                 NodePort = port.NodePort ?? 0,
@@ -93,6 +96,24 @@ public sealed record ServicePortInfo
             };
         }
     }
+
+    /// <summary>"tcp", "udp" or "sctp" for the API's TCP, UDP, SCTP (TCP when unset), without allocating for those.</summary>
+    public static string LowerCaseProtocol(string? protocol) => protocol switch
+    {
+        null or "TCP" => "tcp",
+        "UDP" => "udp",
+        "SCTP" => "sctp",
+        _ => protocol.ToLowerInvariant(),
+    };
+
+    /// <summary>Equal when every field is, the address lists compared by content (a render reuses the rules of an equal port).</summary>
+    public bool Equals(ServicePortInfo? other) =>
+        other is not null && Namespace == other.Namespace && ServiceName == other.ServiceName && PortName == other.PortName &&
+        Protocol == other.Protocol && ClusterIp == other.ClusterIp && Port == other.Port && NodePort == other.NodePort &&
+        ExternalIps.SequenceEqual(other.ExternalIps, StringComparer.Ordinal) && LoadBalancerIps.SequenceEqual(other.LoadBalancerIps, StringComparer.Ordinal) &&
+        ExternalPolicyLocal == other.ExternalPolicyLocal && InternalPolicyLocal == other.InternalPolicyLocal && StickySeconds == other.StickySeconds;
+
+    public override int GetHashCode() => HashCode.Combine(Namespace, ServiceName, PortName, Protocol, ClusterIp, Port);
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Name}/{Protocol} {ClusterIp}:{Port}");
 

@@ -1,11 +1,14 @@
 namespace Shim.Agent.Proxy;
 
 /// <summary>
-/// What one service port contributes to the ruleset: its lines in the shared chains and its own chains. Kept by
-/// fingerprint in the ruleset, so the next render reuses them when nothing the port depends on changed.
+/// What one service port contributes to the ruleset: its lines in the shared chains and its own chains, with what
+/// they were rendered from, so the next render reuses them (the same instances) while none of that changes.
 /// </summary>
 public sealed class ServicePortRules(
-    string fingerprint,
+    ServicePortInfo port,
+    IReadOnlyList<ProxyEndpoint> endpoints,
+    string clusterCidr,
+    bool comments,
     IReadOnlyList<string> natServices,
     IReadOnlyList<string> natNodePorts,
     IReadOnlyList<string> filterServices,
@@ -13,8 +16,13 @@ public sealed class ServicePortRules(
     IReadOnlyList<ProxyChain> chains,
     int endpointChains)
 {
-    /// <summary>Everything the rules were rendered from (the port, its endpoints, the options they read), as text.</summary>
-    public string Fingerprint { get; } = fingerprint;
+    private readonly string _clusterCidr = clusterCidr;
+    private readonly bool _comments = comments;
+
+    public ServicePortInfo Port { get; } = port;
+
+    /// <summary>All endpoints of the port, as the index gave them (before the traffic policies chose among them).</summary>
+    public IReadOnlyList<ProxyEndpoint> Endpoints { get; } = endpoints;
 
     public IReadOnlyList<string> NatServices { get; } = natServices;
 
@@ -28,4 +36,8 @@ public sealed class ServicePortRules(
     public IReadOnlyList<ProxyChain> Chains { get; } = chains;
 
     public int EndpointChains { get; } = endpointChains;
+
+    /// <summary>True when rendering these inputs would give exactly these rules.</summary>
+    public bool RenderedFrom(ServicePortInfo port, IReadOnlyList<ProxyEndpoint> endpoints, string clusterCidr, bool comments) =>
+        comments == _comments && clusterCidr == _clusterCidr && Port.Equals(port) && Endpoints.SequenceEqual(endpoints);
 }

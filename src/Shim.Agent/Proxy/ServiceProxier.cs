@@ -8,8 +8,8 @@ namespace Shim.Agent.Proxy;
 /// The agent's service proxy (kube-proxy's iptables mode): renders the catalog's services and endpoint slices into
 /// SHIM- chains and applies them with one iptables-restore per sync. Changes are coalesced (<see cref="RequestSync"/>)
 /// and applied at most once per MinSyncPeriod; a partial sync writes only the chains that changed, a full sync
-/// (the first, every FullSyncPeriod, and after any failure) writes all of them, deletes stale ones and re-checks the
-/// jump rules from the built-in chains.
+/// (the first, every FullSyncPeriod, and after any failure) reads iptables-save first, then writes all chains, deletes
+/// stale SHIM- chains and inserts the missing jump rules from the built-in chains, all in one restore.
 /// </summary>
 public sealed partial class ServiceProxier
 {
@@ -143,16 +143,7 @@ public sealed partial class ServiceProxier
         try
         {
             _applied = null;
-            foreach (var jump in JumpRule.All)
-            {
-                // Bounded: a rule duplicated by some earlier bug goes too, but a -D that keeps "succeeding" cannot loop forever.
-                for (var i = 0; i < 10 && (await _iptables.IptablesAsync(jump.Table, ["-D", jump.Chain, .. jump.Arguments], cancellationToken).ConfigureAwait(false)).Succeeded; i++)
-                {
-                }
-            }
-
-            var existing = await ExistingChainsAsync(cancellationToken).ConfigureAwait(false);
-            var plan = RestorePlan.Create(new ProxyRuleSet([]), null, existing);
+            var plan = RestorePlan.Cleanup(await _iptables.SaveAsync(cancellationToken).ConfigureAwait(false));
             if (plan.Input.Length > 0)
             {
                 await _iptables.RestoreAsync(plan.Input, cancellationToken).ConfigureAwait(false);
@@ -175,8 +166,8 @@ public sealed partial class ServiceProxier
         var renderStart = _time.GetTimestamp();
         // A partial sync reuses the rules of unchanged service ports; a full one renders everything anew.
         var desired = ProxyRuleRenderer.Render(_catalog.Services(), _catalog.EndpointSlices(), _options with { PodCidr = _podCidr }, _randomFully.Value, full ? null : _applied);
-        var existing = full ? await ExistingChainsAsync(cancellationToken).ConfigureAwait(false) : [];
-        var plan = RestorePlan.Create(desired, full ? null : _applied, existing);
+        var current = full ? await _iptables.SaveAsync(cancellationToken).ConfigureAwait(false) : null;
+        var plan = RestorePlan.Create(desired, full ? null : _applied, current);
         var renderDuration = _time.GetElapsedTime(renderStart);
 
         // Whatever fails below leaves iptables in an unknown state: the next sync must be a full one.
@@ -190,43 +181,11 @@ public sealed partial class ServiceProxier
         var restoreDuration = _time.GetElapsedTime(restoreStart);
         if (full)
         {
-            // After the restore, so the chains they jump to exist.
-            await EnsureJumpRulesAsync(cancellationToken).ConfigureAwait(false);
             _nextFullSync = _time.GetUtcNow() + _options.FullSyncPeriod;
         }
 
         _applied = desired;
-        return new ProxySyncResult(full, _time.GetElapsedTime(_lastSyncStart), renderDuration, restoreDuration, desired.ServicePorts, desired.Endpoints, desired.Rules, plan.Written, plan.Deleted);
-    }
-
-    private async Task EnsureJumpRulesAsync(CancellationToken cancellationToken)
-    {
-        // Each is inserted at the top, so going through a chain's jumps backwards leaves them in the listed order.
-        foreach (var jump in JumpRule.All.Reverse())
-        {
-            var check = await _iptables.IptablesAsync(jump.Table, ["-C", jump.Chain, .. jump.Arguments], cancellationToken).ConfigureAwait(false);
-            if (check.Succeeded)
-            {
-                continue;
-            }
-
-            var insert = await _iptables.IptablesAsync(jump.Table, ["-I", jump.Chain, "1", .. jump.Arguments], cancellationToken).ConfigureAwait(false);
-            if (!insert.Succeeded)
-            {
-                throw new IptablesException($"iptables -t {jump.Table} -I {jump.Chain} ... -j {jump.Target} exited with {insert.ExitCode}: {insert.Error}");
-            }
-        }
-    }
-
-    private async Task<List<ChainKey>> ExistingChainsAsync(CancellationToken cancellationToken)
-    {
-        List<ChainKey> chains = [];
-        foreach (var table in new[] { ProxyRuleSet.FilterTable, ProxyRuleSet.NatTable })
-        {
-            chains.AddRange((await _iptables.ChainsAsync(table, cancellationToken).ConfigureAwait(false)).Select(name => new ChainKey(table, name)));
-        }
-
-        return chains;
+        return new ProxySyncResult(full, _time.GetElapsedTime(_lastSyncStart), renderDuration, restoreDuration, desired.ServicePorts, desired.Endpoints, desired.Rules, plan.Written, plan.Deleted, plan.JumpsInserted.Count);
     }
 
     private async Task WaitForRequestAsync(TimeSpan timeout, CancellationToken cancellationToken)

@@ -86,6 +86,11 @@ public sealed class ServiceProxierIptablesTests : IAsyncLifetime
         Assert.Equal(before, await RulesAsync());
         Assert.Single(await _netns.SaveAsync("nat"), l => l.StartsWith("-A PREROUTING", StringComparison.Ordinal));
         Assert.Equal(3, (await _netns.SaveAsync("filter")).Count(l => l.StartsWith("-A FORWARD", StringComparison.Ordinal)));
+
+        // A jump someone deleted comes back with the next full sync, the others stay single.
+        await _netns.RunAsync("iptables", "-t", "nat", "-D", "PREROUTING", "-m", "comment", "--comment", "shim service portals", "-j", ServicesChain);
+        Assert.Equal(1, (await Proxier().SyncAsync(CancellationToken.None)).JumpsInserted);
+        Assert.Equal(before, await RulesAsync());
     }
 
     [Fact]
