@@ -5,6 +5,8 @@ using Shim.Controllers.CronJob;
 using Shim.Controllers.DaemonSet;
 using Shim.Controllers.Deployments;
 using Shim.Controllers.Disruption;
+using Shim.Controllers.Endpoints;
+using Shim.Controllers.EndpointSlices;
 using Shim.Controllers.Job;
 using Shim.Controllers.NodeIpam;
 using Shim.Controllers.Namespace;
@@ -12,6 +14,7 @@ using Shim.Controllers.NodeLifecycle;
 using Shim.Controllers.ReplicaSets;
 using Shim.Controllers.Runtime;
 using Shim.Controllers.ServiceAccount;
+using Shim.Controllers.ServiceLoadBalancer;
 using Shim.Controllers.StatefulSet;
 using Shim.Model.Core.V1;
 
@@ -53,6 +56,9 @@ public sealed class ControllerManager(KubeClient client, ControllerManagerOption
             new HorizontalPodAutoscalerController(client, informers, Events("horizontal-pod-autoscaler"), time, loggers).RunAsync,
             new StatefulSetController(client, informers, Events("statefulset-controller"), time, loggers).RunAsync,
             new DaemonSetController(client, informers, Events("daemonset-controller"), time, loggers).RunAsync,
+            new EndpointsController(client, informers, Events("endpoint-controller"), time, loggers).RunAsync,
+            new EndpointSliceController(client, informers, Events("endpoint-slice-controller"), time, loggers).RunAsync,
+            new ServiceLoadBalancerController(client, informers, Events("service-lb-controller"), time, loggers).RunAsync,
         };
 
         try
