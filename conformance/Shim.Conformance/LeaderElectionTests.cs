@@ -20,15 +20,16 @@ public sealed class LeaderElectionTests : IDisposable
 
         var holder = await HolderAsync(api, "kube-controller-manager", h => h.Length > 0);
         var schedulerHolder = await HolderAsync(api, "kube-scheduler", h => h.Length > 0);
-        var (leader, standby) = first.Log.Contains($"as {holder}", StringComparison.Ordinal) ? (first, second) : (second, first);
-        Assert.Contains($"Acquired lease kube-system/kube-controller-manager as {holder}", leader.Log, StringComparison.Ordinal);
+        // The elector logs after its lease write: wait for the line rather than read the log once.
+        var leader = await LoggedByAsync([first, second], $"Acquired lease kube-system/kube-controller-manager as {holder}");
+        var standby = leader == first ? second : first;
         Assert.DoesNotContain("Acquired lease kube-system/kube-controller-manager", standby.Log, StringComparison.Ordinal);
         var transitions = (int)(await LeaseAsync(api, "kube-controller-manager"))["spec"]!["leaseTransitions"]!;
 
         leader.Stop(); // SIGKILL: no release, the standby has to wait the lease out.
         using var survivor = new ApiClient(standby);
         var newHolder = await HolderAsync(survivor, "kube-controller-manager", h => h.Length > 0 && h != holder);
-        Assert.Contains($"Acquired lease kube-system/kube-controller-manager as {newHolder}", standby.Log, StringComparison.Ordinal);
+        Assert.Same(standby, await LoggedByAsync([standby], $"Acquired lease kube-system/kube-controller-manager as {newHolder}"));
         Assert.Equal(transitions + 1, (int)(await LeaseAsync(survivor, "kube-controller-manager"))["spec"]!["leaseTransitions"]!);
         if (schedulerHolder == holder)
         {
@@ -47,6 +48,22 @@ public sealed class LeaderElectionTests : IDisposable
         }
 
         Assert.StartsWith("10.244.", cidr, StringComparison.Ordinal);
+    }
+
+    private static async Task<ShimServer> LoggedByAsync(ShimServer[] servers, string line)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            var server = servers.FirstOrDefault(s => s.Log.Contains(line, StringComparison.Ordinal));
+            if (server is not null)
+            {
+                return server;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"no server logged '{line}' within 10 s");
     }
 
     private static async Task<JsonNode> LeaseAsync(ApiClient api, string name)
