@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Shim.Agent.Dns;
@@ -56,7 +55,7 @@ public sealed partial class NodeNetworking
         var node = await _podCidrAssigned.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         var podCidr = node.Spec!.PodCIDR!;
         var proxier = new ServiceProxier(ProxierOptions(_options, podCidr), _catalog, _loggers.CreateLogger<ServiceProxier>(), _time);
-        var dns = new ClusterDnsServer(_catalog, _options.ClusterDomain, _options.ResolvConf, _loggers.CreateLogger<ClusterDnsServer>());
+        var dns = new ClusterDnsServer(new ClusterDnsOptions { ClusterDomain = _options.ClusterDomain, ResolvConf = _options.ResolvConf }, _catalog, _loggers.CreateLogger<ClusterDnsServer>(), _time);
         Volatile.Write(ref _proxier, proxier);
         Volatile.Write(ref _dns, dns);
         proxier.RequestSync();
@@ -83,7 +82,6 @@ public sealed partial class NodeNetworking
     private static ProxierOptions ProxierOptions(AgentOptions options, string? podCidr) => new()
     {
         NodeName = options.NodeName,
-        NodeIps = [options.NodeIp],
         ClusterCidr = options.ClusterCidr,
         PodCidr = podCidr,
     };
@@ -120,25 +118,44 @@ public sealed partial class NodeNetworking
         }
     }
 
-    /// <summary>Serves DNS on the gateway address (it appears when the agent creates the pod network) and publishes it.</summary>
+    /// <summary>
+    /// Serves DNS on the gateway address (it appears when the agent creates the pod network) and, once listening,
+    /// publishes it as this node's kube-dns endpoint.
+    /// </summary>
     private async Task ServeDnsAsync(ClusterDnsServer dns, Node node, IPAddress gateway, CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        try
+        {
+            while (true)
+            {
+                var serving = dns.RunAsync(gateway, NodeDnsSlice.Port, cancellationToken);
+                if (!serving.IsFaulted)
+                {
+                    await Task.WhenAll(serving, PublishDnsAsync(node, gateway, cancellationToken)).ConfigureAwait(false);
+                    return;
+                }
+
+                LogDnsRetry(_logger, gateway.ToString(), serving.Exception!.InnerException!.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task PublishDnsAsync(Node node, IPAddress gateway, CancellationToken cancellationToken)
+    {
+        while (true)
         {
             try
             {
-                var serving = dns.RunAsync(gateway, ClusterDnsEndpoint.Port, cancellationToken);
-                await ClusterDnsEndpoint.ApplyAsync(_client, _nodes.Get(null, _options.NodeName) ?? node, gateway.ToString(), cancellationToken).ConfigureAwait(false);
-                await serving.ConfigureAwait(false);
+                await NodeDnsSlice.ApplyAsync(_client, _nodes.Get(null, _options.NodeName) ?? node, gateway.ToString(), cancellationToken).ConfigureAwait(false);
                 return;
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (e is ApiError or HttpRequestException)
             {
-                return;
-            }
-            catch (Exception e) when (e is SocketException or ApiError or HttpRequestException)
-            {
-                LogDnsRetry(_logger, gateway.ToString(), e.Message);
+                LogDnsSliceRetry(_logger, e.Message);
                 await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -156,4 +173,7 @@ public sealed partial class NodeNetworking
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster DNS on {Address}:53 not up yet: {Error}; retrying")]
     private static partial void LogDnsRetry(ILogger logger, string address, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing this node's kube-dns endpoint failed: {Error}; retrying")]
+    private static partial void LogDnsSliceRetry(ILogger logger, string error);
 }

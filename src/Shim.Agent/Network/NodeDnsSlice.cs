@@ -10,7 +10,7 @@ namespace Shim.Agent.Network;
 /// selector and internalTrafficPolicy Local, so each node's proxy sends the cluster DNS address to the server of its
 /// own agent. The slice is owned by the Node, so it goes when the Node is deleted.
 /// </summary>
-public static class ClusterDnsEndpoint
+public static class NodeDnsSlice
 {
     public const string ServiceName = "kube-dns";
     public const string Namespace = "kube-system";
