@@ -21,6 +21,8 @@ cleanup() {
   docker ps -aq --filter "label=io.shim.node=$NODE" | xargs -r docker rm -f >/dev/null 2>&1 || true
   docker ps -aq --filter "label=shim.bench=$$" | xargs -r docker rm -f >/dev/null 2>&1 || true
   docker network rm "bench-$$" >/dev/null 2>&1 || true
+  # The embedded agent's service proxy rules and pod routes.
+  [ -x "$WORK/bin/shim" ] && "$WORK/bin/shim" agent --cleanup >/dev/null 2>&1 || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT

@@ -9,6 +9,27 @@ using Shim.ProxyBench;
 // `iptables-restore --noflush` of the same restore input into another fresh one; and, at one size, the partial sync after one endpoint of one service changes.
 // Usage: shim-proxybench [--sizes 1000,5000,10000] [--runs 3] [--incremental-size 5000] [--incremental-runs 10]
 //                        [--netns-prefix shimt-bench-PID] (needs root: it creates and deletes network namespaces)
+//        shim-proxybench latency --kubeconfig FILE [--samples 20] [--image shim/web:1]   (see ProgrammingLatency)
+if (args.Length > 0 && args[0] == "latency")
+{
+    string? kubeconfig = null;
+    var samples = 20;
+    var image = "shim/web:1";
+    for (var i = 1; i + 1 < args.Length; i += 2)
+    {
+        switch (args[i])
+        {
+            case "--kubeconfig": kubeconfig = args[i + 1]; break;
+            case "--samples": samples = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+            case "--image": image = args[i + 1]; break;
+            default: throw new ArgumentException($"unknown option {args[i]}");
+        }
+    }
+
+    await ProgrammingLatency.RunAsync(kubeconfig ?? throw new ArgumentException("--kubeconfig is required"), samples, image);
+    return;
+}
+
 var netnsPrefix = $"shimt-bench-{Environment.ProcessId}";
 var sizes = new[] { 1000, 5000, 10000 };
 var runs = 3;
