@@ -164,8 +164,10 @@ start_agent() {
   local n=$1 kubeconfig=$2 dll=$3; shift 3
   local dir="$LAB_ROOT/h$n"
   stop_pidfile "$dir/agent.pid" KILL
+  # No upstream nameserver: the agents' cluster DNS must not forward the lab's queries off the machine.
+  echo "# lab hosts have no upstream DNS" >"$dir/resolv.conf"
   setsid nsenter --net=/run/netns/shim-h"$n" dotnet "$dll" agent --kubeconfig "$kubeconfig" --node-name "h$n" \
-    --node-ip "$(host_ip "$n")" --docker "$(sock "$n")" --data-dir "$DATA_ROOT/agent-h$n" "$@" \
+    --node-ip "$(host_ip "$n")" --docker "$(sock "$n")" --data-dir "$DATA_ROOT/agent-h$n" --resolv-conf "$dir/resolv.conf" "$@" \
     >>"$dir/agent.log" 2>&1 < /dev/null &
   echo $! >"$dir/agent.pid"
 }

@@ -9,6 +9,10 @@ public static class LabManifests
     /// A pod with one busybox container "app" sleeping forever. <paramref name="spec"/> is extra pod spec YAML at the
     /// spec's indentation (two spaces), e.g. "  nodeSelector: {kubernetes.io/hostname: h2}".
     /// </summary>
+    /// <summary>Whether <paramref name="address"/> is in the default service CIDR, 10.96.0.0/12.</summary>
+    public static bool IsServiceAddress(string address) =>
+        System.Net.IPAddress.TryParse(address, out var ip) && System.Net.IPNetwork.Parse("10.96.0.0/12").Contains(ip);
+
     public static string Sleeper(string name, string spec = "", string labels = "{}") => $$"""
         apiVersion: v1
         kind: Pod
