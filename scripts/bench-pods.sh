@@ -14,15 +14,13 @@ PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 NODE=bench-$$
 KUBECTL=${KUBECTL:-/usr/lib/google-cloud-sdk/bin/kubectl.1.32}
 SERVER_PID=""
+# shellcheck source=lib/bench-cluster.sh
+. "$ROOT/scripts/lib/bench-cluster.sh"
 
 cleanup() {
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
-  # The agent leaves its containers when it stops (as a kubelet does): remove them, then its network.
-  docker ps -aq --filter "label=io.shim.node=$NODE" | xargs -r docker rm -f >/dev/null 2>&1 || true
+  # The agent leaves its containers when it stops (as a kubelet does).
+  stop_bench_cluster
   docker ps -aq --filter "label=shim.bench=$$" | xargs -r docker rm -f >/dev/null 2>&1 || true
-  docker network rm "bench-$$" >/dev/null 2>&1 || true
-  # The embedded agent's service proxy rules and pod routes.
-  [ -x "$WORK/bin/shim" ] && "$WORK/bin/shim" agent --cleanup >/dev/null 2>&1 || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -46,22 +44,7 @@ seq 1 "$N" | xargs -P 8 -I{} sh -c "docker run -d -l shim.bench=$$ --name bench-
 docker_par=$(elapsed "$start" "$(now)")
 docker ps -aq --filter "label=shim.bench=$$" | xargs -r docker rm -f >/dev/null
 
-# shim: a server with its agent on the local engine (its own node name, network and pod range).
-"$WORK/bin/shim" server --data-dir "$WORK/data" --port "$PORT" --node-name "$NODE" --node-ip 127.0.0.1 \
-  --agent-port "$((PORT + 1))" --pod-network "bench-$$" --cluster-cidr 10.215.0.0/16 >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-export KUBECONFIG="$WORK/data/kubeconfig.yaml"
-ready=""
-for _ in $(seq 1 120); do
-  ready=$("$KUBECTL" get node "$NODE" -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null || true)
-  [ "$ready" = True ] && break
-  sleep 0.5
-done
-if [ "$ready" != True ]; then
-  echo "node $NODE did not become Ready; server log:" >&2
-  tail -20 "$WORK/server.log" >&2
-  exit 1
-fi
+start_bench_cluster
 manifest="$WORK/pods.yaml"
 for i in $(seq 1 "$N"); do
   printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p%s, namespace: default}\nspec:\n  terminationGracePeriodSeconds: 0\n  containers:\n  - {name: app, image: shim/busybox:1.35, imagePullPolicy: IfNotPresent, command: [sleep, "3600"]}\n---\n' "$i" >>"$manifest"

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Shim.Agent.Pods.Inputs;
 using Shim.Model.Core.V1;
 
 namespace Shim.Agent.Network;
@@ -103,9 +102,7 @@ public sealed partial class PodRoutes(string nodeName, IReadOnlyList<string> com
     }
 
     private Task<(int ExitCode, string Output, string Error)> IpAsync(IEnumerable<string> arguments, CancellationToken cancellationToken) =>
-        commandPrefix.Count == 0
-            ? HostCommand.RunAsync("ip", arguments, cancellationToken)
-            : HostCommand.RunAsync(commandPrefix[0], [.. commandPrefix.Skip(1), "ip", .. arguments], cancellationToken);
+        HostCommand.RunAsync("ip", arguments, cancellationToken, commandPrefix);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "pod route {Cidr} via {Via}")]
     private static partial void LogRouteSet(ILogger logger, string cidr, string via);

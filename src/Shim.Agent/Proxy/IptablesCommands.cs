@@ -1,5 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 
 namespace Shim.Agent.Proxy;
@@ -33,72 +31,24 @@ public sealed partial class IptablesCommands(ProxierOptions options)
         return match.Success && new Version(int.Parse(match.Groups[1].Value, null), int.Parse(match.Groups[2].Value, null), int.Parse(match.Groups[3].Value, null)) >= new Version(1, 6, 2);
     }
 
-    private static void Check(CommandResult result, string what)
+    private static void Check((int ExitCode, string Output, string Error) result, string what)
     {
-        if (!result.Succeeded)
+        if (result.ExitCode != 0)
         {
             throw new IptablesException($"{what} exited with {result.ExitCode}: {result.Error}");
         }
     }
 
-    private async Task<CommandResult> RunAsync(string tool, IReadOnlyList<string> arguments, string? input, CancellationToken cancellationToken)
-    {
-        var prefix = options.CommandPrefix;
-        var start = new ProcessStartInfo(prefix.Count == 0 ? tool : prefix[0])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = input is not null,
-            UseShellExecute = false,
-        };
-        foreach (var argument in prefix.Count == 0 ? arguments : [.. prefix.Skip(1), tool, .. arguments])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new IptablesException($"{tool} did not start");
-        }
-        catch (Win32Exception e)
-        {
-            throw new IptablesException($"{tool} could not be started: {e.Message}", e);
-        }
-
-        using (process)
-        {
-            try
-            {
-                var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-                var error = process.StandardError.ReadToEndAsync(cancellationToken);
-                if (input is not null)
-                {
-                    await WriteInputAsync(process, input, cancellationToken).ConfigureAwait(false);
-                }
-
-                await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-                return new CommandResult(process.ExitCode, (await output.ConfigureAwait(false)).Trim(), (await error.ConfigureAwait(false)).Trim());
-            }
-            catch (OperationCanceledException)
-            {
-                // An interrupted iptables-restore changes nothing: each table is committed as a whole or not at all.
-                process.Kill();
-                throw;
-            }
-        }
-    }
-
-    private static async Task WriteInputAsync(Process process, string input, CancellationToken cancellationToken)
+    private async Task<(int ExitCode, string Output, string Error)> RunAsync(string tool, IReadOnlyList<string> arguments, string? input, CancellationToken cancellationToken)
     {
         try
         {
-            await process.StandardInput.WriteAsync(input.AsMemory(), cancellationToken).ConfigureAwait(false);
-            process.StandardInput.Close();
+            // An interrupted iptables-restore (cancelled: the tool is killed) changes nothing: each table is committed as a whole or not at all.
+            return await HostCommand.RunAsync(tool, arguments, cancellationToken, options.CommandPrefix, input).ConfigureAwait(false);
         }
-        catch (IOException)
+        catch (IOException e)
         {
-            // The tool stopped reading (it rejected a line and exited): its exit code and stderr say why.
+            throw new IptablesException(e.Message, e);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Shim.Agent.Dns;
+using Shim.Agent.Tests.Services;
 
 namespace Shim.Agent.Tests.Dns;
 
@@ -9,7 +10,7 @@ public sealed class BusyboxNslookupTests
     [Fact]
     public async Task Busybox_resolves_a_service_a_headless_service_and_an_srv_name()
     {
-        await using var running = await RunningDnsServer.StartAsync(DnsTestCatalog.Sample(), []);
+        await using var running = await RunningDnsServer.StartAsync(DnsSample.Catalog(), []);
         var server = $"{running.Endpoint.Address}:{running.Endpoint.Port}";
 
         var service = await NslookupAsync("web.default.svc.cluster.local", server);

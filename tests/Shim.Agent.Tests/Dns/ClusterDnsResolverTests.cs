@@ -1,12 +1,13 @@
 using System.Net;
 using Shim.Agent.Dns;
+using Shim.Agent.Tests.Services;
 
 namespace Shim.Agent.Tests.Dns;
 
 /// <summary>The cluster zone's answers, as CoreDNS's kubernetes plugin gives them, for the sample catalog.</summary>
 public sealed class ClusterDnsResolverTests
 {
-    private readonly DnsTestCatalog _catalog = DnsTestCatalog.Sample();
+    private readonly TestServiceCatalog _catalog = DnsSample.Catalog();
     private readonly ClusterDnsResolver _resolver;
 
     public ClusterDnsResolverTests() => _resolver = new ClusterDnsResolver(_catalog, new ClusterDnsOptions(), TimeProvider.System);

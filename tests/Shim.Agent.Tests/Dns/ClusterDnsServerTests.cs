@@ -1,5 +1,6 @@
 using System.Net;
 using Shim.Agent.Dns;
+using Shim.Agent.Tests.Services;
 
 namespace Shim.Agent.Tests.Dns;
 
@@ -9,7 +10,7 @@ public sealed class ClusterDnsServerTests
     [Fact]
     public async Task Answers_cluster_names_over_udp_and_tcp()
     {
-        await using var running = await RunningDnsServer.StartAsync(DnsTestCatalog.Sample(), []);
+        await using var running = await RunningDnsServer.StartAsync(DnsSample.Catalog(), []);
 
         var udp = await DnsTestClient.UdpAsync(running.Endpoint, DnsTestClient.Query("web.default.svc.cluster.local", DnsType.A, id: 0x1111));
         var tcp = await DnsTestClient.TcpAsync(running.Endpoint, DnsTestClient.Query("web.default.svc.cluster.local", DnsType.A, id: 0x2222));
@@ -35,7 +36,7 @@ public sealed class ClusterDnsServerTests
     public async Task Answers_that_do_not_fit_udp_are_truncated_and_complete_over_tcp()
     {
         var endpoints = string.Join(", ", Enumerable.Range(1, 100).Select(i => "{addresses: [10.244.9." + i + "]}"));
-        var catalog = DnsTestCatalog.Sample()
+        var catalog = DnsSample.Catalog()
             .Service("""
                 metadata: {name: big, namespace: default}
                 spec: {clusterIP: None, ports: [{name: http, port: 80, protocol: TCP}]}
@@ -65,7 +66,7 @@ public sealed class ClusterDnsServerTests
     [Fact]
     public async Task Bad_packets_get_formerr_or_nothing_and_the_server_keeps_serving()
     {
-        await using var running = await RunningDnsServer.StartAsync(DnsTestCatalog.Sample(), []);
+        await using var running = await RunningDnsServer.StartAsync(DnsSample.Catalog(), []);
         var wait = TimeSpan.FromMilliseconds(300);
 
         // Too short for a header: dropped.
@@ -96,7 +97,7 @@ public sealed class ClusterDnsServerTests
     [Fact]
     public async Task Many_queries_at_once_are_all_answered()
     {
-        await using var running = await RunningDnsServer.StartAsync(DnsTestCatalog.Sample(), [], new ClusterDnsOptions { MaxConcurrentQueries = 512 });
+        await using var running = await RunningDnsServer.StartAsync(DnsSample.Catalog(), [], new ClusterDnsOptions { MaxConcurrentQueries = 512 });
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 200).Select(i =>
             i % 2 == 0
@@ -111,7 +112,7 @@ public sealed class ClusterDnsServerTests
     public async Task Invalidate_makes_new_services_resolvable()
     {
         var endpoints = string.Join(", ", Enumerable.Range(1, 100).Select(i => "{addresses: [10.244.9." + i + "]}"));
-        var catalog = DnsTestCatalog.Sample();
+        var catalog = DnsSample.Catalog();
         await using var running = await RunningDnsServer.StartAsync(catalog, []);
         Assert.Equal(DnsResponseCode.NameError, (await DnsTestClient.UdpAsync(running.Endpoint, DnsTestClient.Query("new.default.svc.cluster.local", DnsType.A))).ResponseCode);
 
@@ -128,8 +129,8 @@ public sealed class ClusterDnsServerTests
     [Fact]
     public async Task Binding_an_address_in_use_fails_loudly()
     {
-        await using var running = await RunningDnsServer.StartAsync(DnsTestCatalog.Sample(), []);
-        var second = new ClusterDnsServer(new ClusterDnsOptions(), DnsTestCatalog.Sample(), Microsoft.Extensions.Logging.Abstractions.NullLogger<ClusterDnsServer>.Instance, TimeProvider.System);
+        await using var running = await RunningDnsServer.StartAsync(DnsSample.Catalog(), []);
+        var second = new ClusterDnsServer(new ClusterDnsOptions(), DnsSample.Catalog(), Microsoft.Extensions.Logging.Abstractions.NullLogger<ClusterDnsServer>.Instance, TimeProvider.System);
 
         await Assert.ThrowsAsync<System.Net.Sockets.SocketException>(() => second.RunAsync(running.Endpoint.Address, running.Endpoint.Port, CancellationToken.None));
         await Assert.ThrowsAsync<System.Net.Sockets.SocketException>(() => second.Listening);

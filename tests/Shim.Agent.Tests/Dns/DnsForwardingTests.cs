@@ -1,5 +1,6 @@
 using System.Net;
 using Shim.Agent.Dns;
+using Shim.Agent.Tests.Services;
 
 namespace Shim.Agent.Tests.Dns;
 
@@ -13,7 +14,7 @@ public sealed class DnsForwardingTests
     public async Task Other_names_are_forwarded_over_the_clients_transport_with_its_id()
     {
         await using var upstream = FakeUpstreamDns.Start();
-        await using var running = await RunningDnsServer.StartAsync(DnsTestCatalog.Sample(), [upstream.Endpoint.Address]);
+        await using var running = await RunningDnsServer.StartAsync(DnsSample.Catalog(), [upstream.Endpoint.Address]);
 
         var udp = await DnsTestClient.UdpAsync(running.Endpoint, DnsTestClient.Query("www.example.org", DnsType.A, id: 0x7777));
         Assert.Equal(0x7777, udp.Id);
@@ -39,7 +40,7 @@ public sealed class DnsForwardingTests
         await using var upstream = FakeUpstreamDns.Start();
         var nobody = FakeUpstreamDns.FreeLoopbackAddress();
         await using var running = await RunningDnsServer.StartAsync(
-            DnsTestCatalog.Sample(),
+            DnsSample.Catalog(),
             [nobody, silent.Endpoint.Address, upstream.Endpoint.Address],
             new ClusterDnsOptions { UpstreamTimeout = TimeSpan.FromMilliseconds(300) });
 
@@ -56,7 +57,7 @@ public sealed class DnsForwardingTests
     {
         await using var silent = FakeUpstreamDns.Start(silent: true);
         await using var running = await RunningDnsServer.StartAsync(
-            DnsTestCatalog.Sample(),
+            DnsSample.Catalog(),
             [FakeUpstreamDns.FreeLoopbackAddress(), silent.Endpoint.Address],
             new ClusterDnsOptions { UpstreamTimeout = TimeSpan.FromMilliseconds(300) });
 
@@ -69,7 +70,7 @@ public sealed class DnsForwardingTests
     [Fact]
     public async Task Servfail_when_the_resolv_conf_lists_only_this_server()
     {
-        await using var running = await RunningDnsServer.StartAsync(DnsTestCatalog.Sample(), [], listen: FakeUpstreamDns.FreeLoopbackAddress(), port: 53);
+        await using var running = await RunningDnsServer.StartAsync(DnsSample.Catalog(), [], listen: FakeUpstreamDns.FreeLoopbackAddress(), port: 53);
         Assert.Empty(ResolvConfNameservers.Parse([$"nameserver {running.Endpoint.Address}"], running.Endpoint));
 
         var answer = await DnsTestClient.UdpAsync(running.Endpoint, DnsTestClient.Query("www.example.org", DnsType.A));
@@ -81,7 +82,7 @@ public sealed class DnsForwardingTests
     public async Task An_external_name_outside_the_zone_comes_back_with_the_upstream_addresses()
     {
         await using var upstream = FakeUpstreamDns.Start();
-        await using var running = await RunningDnsServer.StartAsync(DnsTestCatalog.Sample(), [upstream.Endpoint.Address]);
+        await using var running = await RunningDnsServer.StartAsync(DnsSample.Catalog(), [upstream.Endpoint.Address]);
 
         var answer = await DnsTestClient.UdpAsync(running.Endpoint, DnsTestClient.Query("ext.default.svc.cluster.local", DnsType.A));
 

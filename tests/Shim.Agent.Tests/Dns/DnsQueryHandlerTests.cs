@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using Shim.Agent.Dns;
+using Shim.Agent.Tests.Services;
 
 namespace Shim.Agent.Tests.Dns;
 
@@ -8,7 +9,7 @@ namespace Shim.Agent.Tests.Dns;
 public sealed class DnsQueryHandlerTests
 {
     private readonly DnsQueryHandler _handler = new(
-        new ClusterDnsResolver(DnsTestCatalog.Sample(), new ClusterDnsOptions(), TimeProvider.System),
+        new ClusterDnsResolver(DnsSample.Catalog(), new ClusterDnsOptions(), TimeProvider.System),
         new DnsForwarder(
             new ResolvConfNameservers("/nonexistent/resolv.conf", new IPEndPoint(IPAddress.Loopback, 53)),
             TimeSpan.FromMilliseconds(100),

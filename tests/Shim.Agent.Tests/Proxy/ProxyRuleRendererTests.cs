@@ -1,4 +1,5 @@
 using Shim.Agent.Proxy;
+using Shim.Agent.Tests.Services;
 using static Shim.Agent.Proxy.ProxyChainNames;
 
 namespace Shim.Agent.Tests.Proxy;
@@ -28,9 +29,9 @@ public sealed class ProxyRuleRendererTests
     [Fact]
     public void Cluster_ip_spreads_new_connections_over_the_ready_endpoints()
     {
-        var rules = Render(new TestCatalog()
+        var rules = Render(new TestServiceCatalog()
             .Service(ClusterIpService())
-            .Slice(TestCatalog.ReadySlice("ns1", "svc1", "p80", 80, "10.180.0.2", "10.180.0.1")));
+            .Slice(TestServiceCatalog.ReadySlice("ns1", "svc1", "p80", 80, "10.180.0.2", "10.180.0.1")));
 
         Assert.Equal(
         [
@@ -57,9 +58,9 @@ public sealed class ProxyRuleRendererTests
     [Fact]
     public void Probabilities_are_one_over_the_endpoints_left_with_ten_decimals()
     {
-        var rules = Render(new TestCatalog()
+        var rules = Render(new TestServiceCatalog()
             .Service(ClusterIpService())
-            .Slice(TestCatalog.ReadySlice("ns1", "svc1", "p80", 80, "10.180.0.1", "10.180.0.2", "10.180.0.3")));
+            .Slice(TestServiceCatalog.ReadySlice("ns1", "svc1", "p80", 80, "10.180.0.1", "10.180.0.2", "10.180.0.3")));
 
         Assert.Equal(
             ["0.3333333333", "0.5000000000", null],
@@ -69,7 +70,7 @@ public sealed class ProxyRuleRendererTests
     [Fact]
     public void Endpoint_ports_match_the_service_port_by_name_and_protocol()
     {
-        var rules = Render(new TestCatalog()
+        var rules = Render(new TestServiceCatalog()
             .Service("""
                 metadata: {name: dns, namespace: kube-system}
                 spec: {clusterIP: 10.96.0.10, ports: [{name: dns, port: 53, protocol: UDP, targetPort: 5353}, {name: dns-tcp, port: 53, protocol: TCP, targetPort: dns-tcp}]}
@@ -98,7 +99,7 @@ public sealed class ProxyRuleRendererTests
     [Fact]
     public void Sctp_and_unnamed_ports_are_proxied()
     {
-        var rules = Render(new TestCatalog()
+        var rules = Render(new TestServiceCatalog()
             .Service("""
                 metadata: {name: sig, namespace: ns1}
                 spec: {clusterIP: 172.30.0.50, ports: [{port: 3868, protocol: SCTP}]}
@@ -117,9 +118,9 @@ public sealed class ProxyRuleRendererTests
     [Fact]
     public void Node_port_with_cluster_policy_masquerades_and_uses_every_endpoint()
     {
-        var rules = Render(new TestCatalog()
+        var rules = Render(new TestServiceCatalog()
             .Service(ClusterIpService(type: "NodePort", nodePort: 30080))
-            .Slice(TestCatalog.ReadySlice("ns1", "svc1", "p80", 80, "10.180.0.1@n2")));
+            .Slice(TestServiceCatalog.ReadySlice("ns1", "svc1", "p80", 80, "10.180.0.1@n2")));
 
         Assert.Equal([$"-A SHIM-NODEPORTS -p tcp -m comment --comment \"ns1/svc1:p80\" -m tcp --dport 30080 -j {Ext}"], Rules(rules, "nat", NodePortsChain));
         Assert.Equal(
@@ -133,7 +134,7 @@ public sealed class ProxyRuleRendererTests
     [Fact]
     public void External_and_load_balancer_ips_with_local_policy_keep_the_client_address_and_use_local_endpoints()
     {
-        var rules = Render(new TestCatalog()
+        var rules = Render(new TestServiceCatalog()
             .Service("""
                 metadata: {name: svc1, namespace: ns1}
                 spec:
@@ -144,7 +145,7 @@ public sealed class ProxyRuleRendererTests
                   ports: [{name: p80, port: 80, protocol: TCP, nodePort: 30080}]
                 status: {loadBalancer: {ingress: [{ip: 198.51.100.7}, {ip: 198.51.100.8, ipMode: Proxy}, {hostname: lb.example.com}]}}
                 """)
-            .Slice(TestCatalog.ReadySlice("ns1", "svc1", "p80", 80, "10.180.0.1@n1", "10.180.0.2@n2")));
+            .Slice(TestServiceCatalog.ReadySlice("ns1", "svc1", "p80", 80, "10.180.0.1@n1", "10.180.0.2@n2")));
 
         Assert.Equal(
         [
@@ -169,7 +170,7 @@ public sealed class ProxyRuleRendererTests
     [Fact]
     public void Local_external_policy_without_local_endpoints_drops_outside_traffic_but_serves_pods()
     {
-        var rules = Render(new TestCatalog()
+        var rules = Render(new TestServiceCatalog()
             .Service("""
                 metadata: {name: svc1, namespace: ns1}
                 spec:
@@ -179,7 +180,7 @@ public sealed class ProxyRuleRendererTests
                   externalTrafficPolicy: Local
                   ports: [{name: p80, port: 80, protocol: TCP, nodePort: 30080}]
                 """)
-            .Slice(TestCatalog.ReadySlice("ns1", "svc1", "p80", 80, "10.180.0.2@n2")));
+            .Slice(TestServiceCatalog.ReadySlice("ns1", "svc1", "p80", 80, "10.180.0.2@n2")));
 
         Assert.Equal(
         [
@@ -194,7 +195,7 @@ public sealed class ProxyRuleRendererTests
     [Fact]
     public void Internal_policy_local_sends_the_cluster_ip_to_this_nodes_endpoints_only()
     {
-        var catalog = new TestCatalog()
+        var catalog = new TestServiceCatalog()
             .Service("""
                 metadata: {name: kube-dns, namespace: kube-system}
                 spec: {clusterIP: 10.96.0.10, internalTrafficPolicy: Local, ports: [{name: dns, port: 53, protocol: UDP}]}
@@ -234,12 +235,12 @@ public sealed class ProxyRuleRendererTests
     [Fact]
     public void Client_ip_affinity_checks_recent_clients_before_choosing_and_records_them_on_dnat()
     {
-        var rules = Render(new TestCatalog()
+        var rules = Render(new TestServiceCatalog()
             .Service("""
                 metadata: {name: svc1, namespace: ns1}
                 spec: {clusterIP: 172.30.0.41, sessionAffinity: ClientIP, sessionAffinityConfig: {clientIP: {timeoutSeconds: 600}}, ports: [{name: p80, port: 80}]}
                 """)
-            .Slice(TestCatalog.ReadySlice("ns1", "svc1", "p80", 80, "10.180.0.1", "10.180.0.2")));
+            .Slice(TestServiceCatalog.ReadySlice("ns1", "svc1", "p80", 80, "10.180.0.1", "10.180.0.2")));
 
         Assert.Equal(
         [
@@ -255,7 +256,7 @@ public sealed class ProxyRuleRendererTests
     [Fact]
     public void A_service_without_endpoints_is_rejected_on_every_address()
     {
-        var rules = Render(new TestCatalog()
+        var rules = Render(new TestServiceCatalog()
             .Service("""
                 metadata: {name: svc1, namespace: ns1}
                 spec: {type: NodePort, clusterIP: 172.30.0.41, externalIPs: [192.0.2.10], ports: [{name: p80, port: 80, nodePort: 30080}]}
@@ -282,7 +283,7 @@ public sealed class ProxyRuleRendererTests
     [Fact]
     public void Ready_endpoints_win_and_serving_terminating_ones_are_the_fallback()
     {
-        var catalog = new TestCatalog()
+        var catalog = new TestServiceCatalog()
             .Service(ClusterIpService())
             .Slice("""
                 metadata: {name: svc1-1, namespace: ns1, labels: {kubernetes.io/service-name: svc1}}
@@ -307,7 +308,7 @@ public sealed class ProxyRuleRendererTests
     [Fact]
     public void Endpoints_of_several_slices_merge_and_an_address_in_two_slices_counts_once()
     {
-        var catalog = new TestCatalog()
+        var catalog = new TestServiceCatalog()
             .Service(ClusterIpService())
             .Slice("""
                 metadata: {name: svc1-a, namespace: ns1, labels: {kubernetes.io/service-name: svc1}}
@@ -337,7 +338,7 @@ public sealed class ProxyRuleRendererTests
     [Fact]
     public void Headless_and_external_name_services_get_no_rules()
     {
-        var rules = Render(new TestCatalog()
+        var rules = Render(new TestServiceCatalog()
             .Service("""
                 metadata: {name: db, namespace: ns1}
                 spec: {clusterIP: None, ports: [{name: p80, port: 80}]}
@@ -346,7 +347,7 @@ public sealed class ProxyRuleRendererTests
                 metadata: {name: ext, namespace: ns1}
                 spec: {type: ExternalName, externalName: example.com, ports: [{name: p80, port: 80}]}
                 """)
-            .Slice(TestCatalog.ReadySlice("ns1", "db", "p80", 80, "10.180.0.1")));
+            .Slice(TestServiceCatalog.ReadySlice("ns1", "db", "p80", 80, "10.180.0.1")));
 
         Assert.Equal(0, rules.ServicePorts);
         Assert.Equal([NodePortsRule], Rules(rules, "nat", ServicesChain));
@@ -356,7 +357,7 @@ public sealed class ProxyRuleRendererTests
     [Fact]
     public void Postrouting_masquerades_marked_traffic_and_pods_leaving_the_cluster_network()
     {
-        var rules = Render(new TestCatalog());
+        var rules = Render(new TestServiceCatalog());
         Assert.Equal(
         [
             "-A SHIM-POSTROUTING -s 10.244.1.0/24 ! -d 10.244.0.0/16 -m comment --comment \"pod traffic leaving the cluster network\" -j MASQUERADE",
@@ -386,20 +387,20 @@ public sealed class ProxyRuleRendererTests
             "-A SHIM-FORWARD -m comment --comment \"shim forwarding conntrack rule\" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
             "-A SHIM-FORWARD -s 10.244.0.0/16 -m comment --comment \"traffic from pods\" -j ACCEPT",
             "-A SHIM-FORWARD -d 10.244.0.0/16 -m comment --comment \"traffic to pods\" -j ACCEPT",
-        ], Rules(Render(new TestCatalog()), "filter", ForwardChain));
+        ], Rules(Render(new TestServiceCatalog()), "filter", ForwardChain));
     }
 
     [Fact]
     public void Large_clusters_leave_out_per_endpoint_comments()
     {
-        var catalog = new TestCatalog();
+        var catalog = new TestServiceCatalog();
         for (var i = 0; i < 501; i++)
         {
             catalog.Service($$"""
                 metadata: {name: s{{i}}, namespace: big}
                 spec: {clusterIP: 172.30.{{i / 250}}.{{i % 250}}, ports: [{name: http, port: 80}]}
                 """);
-            catalog.Slice(TestCatalog.ReadySlice("big", $"s{i}", "http", 8080, $"10.181.{i / 250}.{i % 250}", $"10.182.{i / 250}.{i % 250}"));
+            catalog.Slice(TestServiceCatalog.ReadySlice("big", $"s{i}", "http", 8080, $"10.181.{i / 250}.{i % 250}", $"10.182.{i / 250}.{i % 250}"));
         }
 
         var rules = Render(catalog);
@@ -415,14 +416,14 @@ public sealed class ProxyRuleRendererTests
     [Fact]
     public void The_same_objects_in_another_order_give_the_same_rules()
     {
-        var catalog = new TestCatalog()
+        var catalog = new TestServiceCatalog()
             .Service(ClusterIpService())
             .Service("""
                 metadata: {name: a, namespace: ns0}
                 spec: {clusterIP: 172.30.0.9, ports: [{name: x, port: 1}]}
                 """)
-            .Slice(TestCatalog.ReadySlice("ns1", "svc1", "p80", 80, "10.180.0.2", "10.180.0.1"))
-            .Slice(TestCatalog.ReadySlice("ns0", "a", "x", 1, "10.180.0.5"));
+            .Slice(TestServiceCatalog.ReadySlice("ns1", "svc1", "p80", 80, "10.180.0.2", "10.180.0.1"))
+            .Slice(TestServiceCatalog.ReadySlice("ns0", "a", "x", 1, "10.180.0.5"));
 
         var forward = Render(catalog);
         var backward = ProxyRuleRenderer.Render(catalog.Services().Reverse(), catalog.EndpointSlices().Reverse(), Options, masqueradeRandomFully: true);
@@ -432,17 +433,17 @@ public sealed class ProxyRuleRendererTests
     [Fact]
     public void Rendering_on_top_of_the_previous_ruleset_reuses_unchanged_ports_and_gives_the_same_rules()
     {
-        var catalog = new TestCatalog()
+        var catalog = new TestServiceCatalog()
             .Service(ClusterIpService())
             .Service("""
                 metadata: {name: svc2, namespace: ns1}
                 spec: {clusterIP: 172.30.0.42, ports: [{name: p80, port: 80}]}
                 """)
-            .Slice(TestCatalog.ReadySlice("ns1", "svc1", "p80", 80, "10.180.0.1", "10.180.0.2"))
-            .Slice(TestCatalog.ReadySlice("ns1", "svc2", "p80", 80, "10.180.0.5"));
+            .Slice(TestServiceCatalog.ReadySlice("ns1", "svc1", "p80", 80, "10.180.0.1", "10.180.0.2"))
+            .Slice(TestServiceCatalog.ReadySlice("ns1", "svc2", "p80", 80, "10.180.0.5"));
         var first = Render(catalog);
 
-        catalog.Slice(TestCatalog.ReadySlice("ns1", "svc1", "p80", 80, "10.180.0.3", "10.180.0.2"));
+        catalog.Slice(TestServiceCatalog.ReadySlice("ns1", "svc1", "p80", 80, "10.180.0.3", "10.180.0.2"));
         var reused = ProxyRuleRenderer.Render(catalog.Services(), catalog.EndpointSlices(), Options, masqueradeRandomFully: true, first);
         var fresh = Render(catalog);
 
@@ -457,7 +458,7 @@ public sealed class ProxyRuleRendererTests
         spec: {type: {{type}}, clusterIP: 172.30.0.41, ports: [{name: p80, port: 80, protocol: TCP{{(nodePort == 0 ? "" : $", nodePort: {nodePort}")}}}]}
         """;
 
-    private static ProxyRuleSet Render(TestCatalog catalog) => ProxyRuleRenderer.Render(catalog.Services(), catalog.EndpointSlices(), Options, masqueradeRandomFully: true);
+    private static ProxyRuleSet Render(TestServiceCatalog catalog) => ProxyRuleRenderer.Render(catalog.Services(), catalog.EndpointSlices(), Options, masqueradeRandomFully: true);
 
     private static List<string> Rules(ProxyRuleSet rules, string table, string chain) =>
         [.. (rules.Find(table, chain) ?? throw new InvalidOperationException($"no chain {table}/{chain}")).Rules];

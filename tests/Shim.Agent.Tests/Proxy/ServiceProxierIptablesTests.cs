@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Shim.Agent.Proxy;
+using Shim.Agent.Tests.Services;
 using static Shim.Agent.Proxy.ProxyChainNames;
 
 namespace Shim.Agent.Tests.Proxy;
@@ -12,7 +13,7 @@ public sealed class ServiceProxierIptablesTests : IAsyncLifetime
     private static readonly string Sep1 = Endpoint("ns1/svc1:p80", "tcp", "10.180.0.1:80");
     private static readonly string Sep3 = Endpoint("ns1/svc1:p80", "tcp", "10.180.0.3:80");
 
-    private readonly TestCatalog _catalog = new TestCatalog()
+    private readonly TestServiceCatalog _catalog = new TestServiceCatalog()
         .Service("""
             metadata: {name: svc1, namespace: ns1}
             spec: {type: NodePort, clusterIP: 172.30.0.41, ports: [{name: p80, port: 80, nodePort: 30080}]}
@@ -25,8 +26,8 @@ public sealed class ServiceProxierIptablesTests : IAsyncLifetime
             metadata: {name: empty, namespace: ns1}
             spec: {clusterIP: 172.30.0.43, ports: [{name: p80, port: 80, protocol: UDP}]}
             """)
-        .Slice(TestCatalog.ReadySlice("ns1", "svc1", "p80", 80, "10.180.0.1", "10.180.0.2"))
-        .Slice(TestCatalog.ReadySlice("ns1", "svc2", "p80", 80, "10.180.0.5"));
+        .Slice(TestServiceCatalog.ReadySlice("ns1", "svc1", "p80", 80, "10.180.0.1", "10.180.0.2"))
+        .Slice(TestServiceCatalog.ReadySlice("ns1", "svc2", "p80", 80, "10.180.0.5"));
 
     private TestNetworkNamespace _netns = null!;
 
@@ -103,7 +104,7 @@ public sealed class ServiceProxierIptablesTests : IAsyncLifetime
         await _netns.RunAsync("iptables", "-t", "nat", "-I", Svc2, "1", "-s", "192.0.2.99/32", "-j", "RETURN");
 
         // One endpoint of svc1 is replaced.
-        _catalog.Slice(TestCatalog.ReadySlice("ns1", "svc1", "p80", 80, "10.180.0.3", "10.180.0.2"));
+        _catalog.Slice(TestServiceCatalog.ReadySlice("ns1", "svc1", "p80", 80, "10.180.0.3", "10.180.0.2"));
         var result = await proxier.SyncAsync(CancellationToken.None);
 
         Assert.False(result.Full);
@@ -157,7 +158,7 @@ public sealed class ServiceProxierIptablesTests : IAsyncLifetime
         // Somebody flushes the nat table: the next partial sync refers to chains that are gone.
         await _netns.RunAsync("iptables", "-t", "nat", "-F");
         await _netns.RunAsync("iptables", "-t", "nat", "-X");
-        _catalog.Slice(TestCatalog.ReadySlice("ns1", "svc1", "p80", 80, "10.180.0.3"));
+        _catalog.Slice(TestServiceCatalog.ReadySlice("ns1", "svc1", "p80", 80, "10.180.0.3"));
 
         await Assert.ThrowsAsync<IptablesException>(() => proxier.SyncAsync(CancellationToken.None));
         var retry = await proxier.SyncAsync(CancellationToken.None);
@@ -195,7 +196,7 @@ public sealed class ServiceProxierIptablesTests : IAsyncLifetime
 
         for (var i = 0; i < 50; i++)
         {
-            _catalog.Slice(TestCatalog.ReadySlice("ns1", "svc1", "p80", 80, $"10.180.1.{i}"));
+            _catalog.Slice(TestServiceCatalog.ReadySlice("ns1", "svc1", "p80", 80, $"10.180.1.{i}"));
             proxier.RequestSync();
             await Task.Delay(2);
         }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Shim.Agent.Proxy;
+using Shim.Agent.Tests.Services;
 
 namespace Shim.Agent.Tests.Proxy;
 
@@ -13,7 +14,7 @@ public sealed class ServiceProxierTrafficTests : IAsyncLifetime
     private const string Page = "hello from the endpoint";
 
     private readonly string _site = Path.Combine(Path.GetTempPath(), "shimt-site-" + Guid.NewGuid().ToString("N")[..6]);
-    private readonly TestCatalog _catalog = new TestCatalog()
+    private readonly TestServiceCatalog _catalog = new TestServiceCatalog()
         .Service("""
             metadata: {name: web, namespace: shop}
             spec: {type: NodePort, clusterIP: 10.96.50.10, ports: [{name: http, port: 80, targetPort: 8080, nodePort: 30080}]}
@@ -22,7 +23,7 @@ public sealed class ServiceProxierTrafficTests : IAsyncLifetime
             metadata: {name: nothing, namespace: shop}
             spec: {clusterIP: 10.96.50.11, ports: [{name: http, port: 80, targetPort: 8080}]}
             """)
-        .Slice(TestCatalog.ReadySlice("shop", "web", "http", 8080, "10.250.0.2"));
+        .Slice(TestServiceCatalog.ReadySlice("shop", "web", "http", 8080, "10.250.0.2"));
 
     private TestNetworkNamespace _client = null!;
     private TestNetworkNamespace _server = null!;
@@ -90,7 +91,7 @@ public sealed class ServiceProxierTrafficTests : IAsyncLifetime
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"refusal took {clock.Elapsed}");
 
         // The endpoint goes away: the next (partial) sync turns the service into a refusal too.
-        _catalog.Slice(TestCatalog.ReadySlice("shop", "web", "http", 8080));
+        _catalog.Slice(TestServiceCatalog.ReadySlice("shop", "web", "http", 8080));
         Assert.False((await proxier.SyncAsync(CancellationToken.None)).Full);
         Assert.Contains("Connection refused", (await ConnectAsync("10.96.50.10")).Output, StringComparison.Ordinal);
     }

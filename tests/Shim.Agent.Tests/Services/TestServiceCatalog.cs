@@ -3,43 +3,73 @@ using Shim.Agent.Tests.Inputs;
 using Shim.Model.Core.V1;
 using Shim.Model.Discovery.V1;
 
-namespace Shim.Agent.Tests.Proxy;
+namespace Shim.Agent.Tests.Services;
 
-/// <summary>An in-memory service catalog; objects are written as YAML and replaced by name to simulate updates.</summary>
-internal sealed class TestCatalog : IServiceCatalog
+/// <summary>An in-memory service catalog (thread-safe); objects are YAML, replaced by namespace/name to simulate updates.</summary>
+internal sealed class TestServiceCatalog : IServiceCatalog
 {
     private readonly Dictionary<string, Service> _services = new(StringComparer.Ordinal);
     private readonly Dictionary<string, EndpointSlice> _slices = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
 
-    public TestCatalog Service(string yaml)
+    public TestServiceCatalog Service(string yaml)
     {
         var service = Manifest.Parse<Service>(yaml);
-        _services[$"{service.Metadata!.Namespace}/{service.Metadata.Name}"] = service;
+        lock (_lock)
+        {
+            _services[$"{service.Metadata!.Namespace}/{service.Metadata.Name}"] = service;
+        }
+
         return this;
     }
 
-    public TestCatalog Slice(string yaml)
+    public TestServiceCatalog Slice(string yaml)
     {
         var slice = Manifest.Parse<EndpointSlice>(yaml);
-        _slices[$"{slice.Metadata!.Namespace}/{slice.Metadata.Name}"] = slice;
+        lock (_lock)
+        {
+            _slices[$"{slice.Metadata!.Namespace}/{slice.Metadata.Name}"] = slice;
+        }
+
         return this;
     }
 
-    public TestCatalog RemoveService(string ns, string name)
+    public TestServiceCatalog RemoveService(string ns, string name)
     {
-        _services.Remove($"{ns}/{name}");
+        lock (_lock)
+        {
+            _services.Remove($"{ns}/{name}");
+        }
+
         return this;
     }
 
-    public TestCatalog RemoveSlice(string ns, string name)
+    public TestServiceCatalog RemoveSlice(string ns, string name)
     {
-        _slices.Remove($"{ns}/{name}");
+        lock (_lock)
+        {
+            _slices.Remove($"{ns}/{name}");
+        }
+
         return this;
     }
 
-    public IReadOnlyCollection<Service> Services() => [.. _services.Values];
+    public IReadOnlyCollection<Service> Services()
+    {
+        lock (_lock)
+        {
+            return [.. _services.Values];
+        }
+    }
 
-    public IReadOnlyCollection<EndpointSlice> EndpointSlices() => [.. _slices.Values];
+    public IReadOnlyCollection<EndpointSlice> EndpointSlices()
+    {
+        lock (_lock)
+        {
+            return [.. _slices.Values];
+        }
+    }
+
 
     /// <summary>A slice of service ns/name with ready endpoints ("ip" or "ip@node") on one TCP port.</summary>
     public static string ReadySlice(string ns, string service, string portName, int port, params string[] endpoints)

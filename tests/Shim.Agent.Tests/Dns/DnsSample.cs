@@ -1,71 +1,15 @@
-using Shim.Agent.Services;
-using Shim.Agent.Tests.Inputs;
-using Shim.Model.Core.V1;
-using Shim.Model.Discovery.V1;
+using Shim.Agent.Tests.Services;
 
 namespace Shim.Agent.Tests.Dns;
 
-/// <summary>An in-memory service catalog for the DNS tests; objects are YAML, replaced by namespace/name to simulate updates.</summary>
-internal sealed class DnsTestCatalog : IServiceCatalog
+internal static class DnsSample
 {
-    private readonly Dictionary<string, Service> _services = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, EndpointSlice> _slices = new(StringComparer.Ordinal);
-    private readonly Lock _lock = new();
-
-    public DnsTestCatalog Service(string yaml)
-    {
-        var service = Manifest.Parse<Service>(yaml);
-        lock (_lock)
-        {
-            _services[$"{service.Metadata!.Namespace}/{service.Metadata.Name}"] = service;
-        }
-
-        return this;
-    }
-
-    public DnsTestCatalog Slice(string yaml)
-    {
-        var slice = Manifest.Parse<EndpointSlice>(yaml);
-        lock (_lock)
-        {
-            _slices[$"{slice.Metadata!.Namespace}/{slice.Metadata.Name}"] = slice;
-        }
-
-        return this;
-    }
-
-    public DnsTestCatalog RemoveService(string ns, string name)
-    {
-        lock (_lock)
-        {
-            _services.Remove($"{ns}/{name}");
-        }
-
-        return this;
-    }
-
-    public IReadOnlyCollection<Service> Services()
-    {
-        lock (_lock)
-        {
-            return [.. _services.Values];
-        }
-    }
-
-    public IReadOnlyCollection<EndpointSlice> EndpointSlices()
-    {
-        lock (_lock)
-        {
-            return [.. _slices.Values];
-        }
-    }
-
     /// <summary>
     /// A small cluster: kubernetes and kube-dns, a ClusterIP service "web" (ports http/TCP 80, metrics/TCP 9090), a
     /// headless StatefulSet service "db" (pods with hostnames db-0, db-1; db-2 not ready), a headless "peers" whose
     /// endpoints have no hostname, and an ExternalName "ext" to example.org.
     /// </summary>
-    public static DnsTestCatalog Sample() => new DnsTestCatalog()
+    public static TestServiceCatalog Catalog() => new TestServiceCatalog()
         .Service("""
             metadata: {name: kubernetes, namespace: default}
             spec: {clusterIP: 10.96.0.1, clusterIPs: [10.96.0.1], ports: [{name: https, port: 443, protocol: TCP}]}
