@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Xunit;
 
@@ -67,6 +69,15 @@ public sealed partial class ServiceNetworkTests(LabCluster cluster)
         Assert.Equal("from-b", await ns.ShAsync("a", $"timeout 5 wget -q -O - http://{ipB}:8080/"));
         var ipA = await ns.GetAsync("pod/a", "{.status.podIP}");
         Assert.Contains(ipA, await ns.ShAsync("b", "cat /tmp/httpd.log"), StringComparison.Ordinal);
+
+        // Leaving the cluster network (here: to the lab bridge's own address), a pod is masqueraded to its host's address.
+        using var outside = new TcpListener(IPAddress.Parse("10.77.0.1"), 0);
+        outside.Start();
+        var port = ((IPEndPoint)outside.LocalEndpoint).Port;
+        var accept = outside.AcceptTcpClientAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20));
+        await ns.ExecAsync("a", null, "sh", "-c", $"echo hi | timeout 5 nc 10.77.0.1 {port}");
+        using var connection = await accept;
+        Assert.Equal(LabCluster.HostIp(1), ((IPEndPoint)connection.Client.RemoteEndPoint!).Address.ToString());
     }
 
     [Fact]
