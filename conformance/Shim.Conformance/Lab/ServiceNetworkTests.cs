@@ -74,7 +74,7 @@ public sealed partial class ServiceNetworkTests(LabCluster cluster)
         using var outside = new TcpListener(IPAddress.Parse("10.77.0.1"), 0);
         outside.Start();
         var port = ((IPEndPoint)outside.LocalEndpoint).Port;
-        var accept = outside.AcceptTcpClientAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20));
+        var accept = outside.AcceptTcpClientAsync().WaitAsync(TimeSpan.FromSeconds(20));
         await ns.ExecAsync("a", null, "sh", "-c", $"echo hi | timeout 5 nc 10.77.0.1 {port}");
         using var connection = await accept;
         Assert.Equal(LabCluster.HostIp(1), ((IPEndPoint)connection.Client.RemoteEndPoint!).Address.ToString());
@@ -128,11 +128,13 @@ public sealed partial class ServiceNetworkTests(LabCluster cluster)
         // No replicas: a quick refusal, not a hang.
         await ns.OkAsync("scale", "deployment/echo", "--replicas=0");
         await ns.EventuallyAsync(async () => (await ns.GetAsync("endpointslices", "{.items[*].endpoints[*].addresses[0]}")).Length == 0 ? "" : null, "no endpoints left");
+        var lastTry = "";
         await ns.EventuallyAsync(async () =>
         {
-            var refused = await ns.ExecAsync("c1", null, "sh", "-c", "timeout 20 wget -q -O - http://echo/ 2>&1; echo exit=$?");
-            return refused.Stdout.Contains("refused", StringComparison.OrdinalIgnoreCase) ? "" : null;
-        }, "connection refused through the service without endpoints");
+            lastTry = (await ns.ExecAsync("c1", null, "sh", "-c", "timeout 20 wget -q -O - http://echo/ 2>&1; echo exit=$?")).Output;
+            return lastTry.Contains("refused", StringComparison.OrdinalIgnoreCase) ? "" : null;
+        }, "connection refused through the service without endpoints", lastObserved: () =>
+            lastTry + "\n" + string.Join('\n', LabCluster.Lab("exec", "1", "iptables-save").Split('\n').Where(l => l.Contains(ns.Name, StringComparison.Ordinal))));
     }
 
     [Fact]

@@ -23,8 +23,12 @@ public sealed class IptablesSnapshot
     public bool HasJump(JumpRule jump)
     {
         ArgumentNullException.ThrowIfNull(jump);
-        return Rules(jump.Table).Any(r => r.StartsWith($"-A {jump.Chain} ", StringComparison.Ordinal) && r.EndsWith($" -j {jump.Target}", StringComparison.Ordinal));
+        return Rules(jump.Table).Any(jump.IsSavedAs);
     }
+
+    /// <summary>The saved rules of <paramref name="table"/> outside the SHIM- chains that jump into one of them.</summary>
+    public IEnumerable<string> JumpsIntoShimChains(string table) =>
+        Rules(table).Where(r => !r.StartsWith("-A " + ProxyChainNames.Prefix, StringComparison.Ordinal) && r.Contains(" -j " + ProxyChainNames.Prefix, StringComparison.Ordinal));
 
     /// <summary>Parses iptables-save output (any number of tables).</summary>
     public static IptablesSnapshot Parse(string saveOutput)

@@ -11,8 +11,7 @@ public sealed record JumpRule(string Table, string Chain, string Target, string 
     private const string NewConnections = "-m conntrack --ctstate NEW";
 
     /// <summary>
-    /// Every jump, in the order it should appear in each built-in chain; each is inserted at the top, ahead of
-    /// Docker's rules (its FORWARD chain drops traffic into its bridges that did not come from them). In FORWARD the
+    /// Every jump, in the order it should appear in each built-in chain; each is inserted at the top. In FORWARD the
     /// no-endpoint REJECT chains come before SHIM-FORWARD, which accepts all pod traffic and would let a connection
     /// to a service without endpoints leave the node instead of being refused.
     /// </summary>
@@ -27,6 +26,30 @@ public sealed record JumpRule(string Table, string Chain, string Target, string 
         new("filter", "FORWARD", ProxyChainNames.ForwardChain, "", "shim forwarding rules"),
         new("filter", "OUTPUT", ProxyChainNames.ServicesChain, NewConnections, "shim service portals"),
     ];
+
+    /// <summary>Docker's chain for rules that must run before its own FORWARD rules; it keeps its rules across dockerd restarts.</summary>
+    public const string DockerUserChain = "DOCKER-USER";
+
+    /// <summary>
+    /// The jumps for a host in state <paramref name="current"/>: where Docker runs, the FORWARD jumps go into
+    /// DOCKER-USER, because dockerd inserts its own FORWARD rules at the top whenever it starts or creates a network,
+    /// and its bridge rules accept pod traffic to anywhere, so a service without endpoints would not be refused but
+    /// routed out of the node. DOCKER-USER stays first in FORWARD and keeps its rules.
+    /// </summary>
+    public static IReadOnlyList<JumpRule> For(IptablesSnapshot current)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        return current.Chains.Contains(new ChainKey("filter", DockerUserChain))
+            ? [.. All.Select(j => j is { Table: "filter", Chain: "FORWARD" } ? j with { Chain = DockerUserChain } : j)]
+            : All;
+    }
+
+    /// <summary>Whether the saved rule <paramref name="rule"/> ("-A CHAIN … -j TARGET") is this jump.</summary>
+    public bool IsSavedAs(string rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        return rule.StartsWith($"-A {Chain} ", StringComparison.Ordinal) && rule.EndsWith($" -j {Target}", StringComparison.Ordinal);
+    }
 
     /// <summary>The iptables-restore line putting the rule first in its chain.</summary>
     public string InsertLine => $"-I {Chain} 1 {(Matches.Length == 0 ? "" : Matches + " ")}-m comment --comment \"{Comment}\" -j {Target}";

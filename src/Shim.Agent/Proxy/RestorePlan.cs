@@ -51,8 +51,11 @@ public sealed class RestorePlan
         }
 
         // Each jump goes to the top of its chain: inserting a chain's jumps last to first leaves them in the listed order.
-        var jumps = current is null ? [] : JumpRule.All.Reverse().Where(j => !current.HasJump(j)).ToList();
-        if (written.Count == 0 && deleted.Count == 0 && jumps.Count == 0)
+        // Jumps from elsewhere (e.g. FORWARD, before Docker's DOCKER-USER existed) are removed.
+        var wanted = current is null ? [] : JumpRule.For(current);
+        var jumps = current is null ? [] : wanted.Reverse().Where(j => !current.HasJump(j)).ToList();
+        var strayJumps = current is null ? [] : Tables.SelectMany(t => current.JumpsIntoShimChains(t).Where(r => !wanted.Any(j => j.Table == t && j.IsSavedAs(r))).Select(r => (Table: t, Rule: r))).ToList();
+        if (written.Count == 0 && deleted.Count == 0 && jumps.Count == 0 && strayJumps.Count == 0)
         {
             return new RestorePlan("", [], [], []);
         }
@@ -62,7 +65,8 @@ public sealed class RestorePlan
         {
             var tableWritten = written.Where(c => c.Table == table).ToList();
             var tableDeleted = deleted.Where(k => k.Table == table).Select(k => k.Name).ToList();
-            var tableJumps = jumps.Where(j => j.Table == table).Select(j => j.InsertLine).ToList();
+            // "-A CHAIN spec" as iptables-save printed it is exactly what "-D CHAIN spec" needs.
+            List<string> tableJumps = [.. strayJumps.Where(j => j.Table == table).Select(j => "-D" + j.Rule[2..]), .. jumps.Where(j => j.Table == table).Select(j => j.InsertLine)];
             AppendTable(input, table, tableWritten, tableDeleted, tableJumps);
         }
 
@@ -109,11 +113,7 @@ public sealed class RestorePlan
         foreach (var table in Tables)
         {
             var chains = current.Chains.Where(k => k.Table == table && k.Name.StartsWith(ProxyChainNames.Prefix, StringComparison.Ordinal)).Select(k => k.Name).ToList();
-            // "-A CHAIN spec" as iptables-save printed it is exactly what "-D CHAIN spec" needs.
-            var jumps = current.Rules(table)
-                .Where(r => !r.StartsWith("-A " + ProxyChainNames.Prefix, StringComparison.Ordinal) && r.Contains(" -j " + ProxyChainNames.Prefix, StringComparison.Ordinal))
-                .Select(r => "-D" + r[2..])
-                .ToList();
+            var jumps = current.JumpsIntoShimChains(table).Select(r => "-D" + r[2..]).ToList();
             AppendTable(input, table, [], chains, jumps);
             deleted.AddRange(chains.Select(name => new ChainKey(table, name)));
         }
