@@ -61,8 +61,17 @@ public sealed class WorkQueue
         AddAfter(key, delay);
     }
 
+    /// <summary>
+    /// Longest single wait: .NET timers refuse waits over ~49 days (a yearly CronJob is further away than that), and a key
+    /// added early is only synced and requeued for the rest.
+    /// </summary>
+    public static readonly TimeSpan MaxDelay = TimeSpan.FromDays(1);
+
     /// <summary>Adds the key once <paramref name="delay"/> has passed (a deadline to check, a schedule to keep).</summary>
-    public void AddAfter(string key, TimeSpan delay)
+    public void AddAfter(string key, TimeSpan delay) => AddAfter(key, delay, _time, CancellationToken.None);
+
+    /// <summary>Adds the key once <paramref name="delay"/> has passed on <paramref name="clock"/>, unless cancelled first.</summary>
+    public void AddAfter(string key, TimeSpan delay, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (delay <= TimeSpan.Zero)
         {
@@ -70,7 +79,8 @@ public sealed class WorkQueue
             return;
         }
 
-        _ = Task.Delay(delay, _time).ContinueWith(_ => Add(key), TaskScheduler.Default);
+        var wait = delay < MaxDelay ? delay : MaxDelay;
+        _ = Task.Delay(wait, clock, cancellationToken).ContinueWith(t => { if (!t.IsCanceled) Add(key); }, TaskScheduler.Default);
     }
 
     public void Forget(string key)

@@ -46,6 +46,18 @@ public sealed class WorkQueueTests
         Assert.Equal(new[] { 100.0, 200.0, 300.0, 100.0 }, time.Delays.Select(d => d.TotalMilliseconds));
     }
 
+    [Fact]
+    public async Task A_delay_longer_than_a_timer_can_wait_is_cut_to_the_maximum()
+    {
+        var time = new RecordingTimeProvider();
+        var queue = new WorkQueue(time);
+
+        // A yearly schedule: .NET timers refuse waits over ~49 days.
+        queue.AddAfter("yearly", TimeSpan.FromDays(365), time, CancellationToken.None);
+        Assert.Equal("yearly", await queue.TakeAsync(CancellationToken.None));
+        Assert.Equal([WorkQueue.MaxDelay], time.Delays);
+    }
+
     /// <summary>Records each timer's due time and fires it at once, so backoff is checked without waiting.</summary>
     private sealed class RecordingTimeProvider : TimeProvider
     {

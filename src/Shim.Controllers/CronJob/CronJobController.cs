@@ -424,16 +424,7 @@ public sealed partial class CronJobController
             ResourceVersion = cronJob.Metadata?.ResourceVersion,
         }, type, reason, message);
 
-    private void RequeueAfter(string key, TimeSpan delay)
-    {
-        if (delay <= TimeSpan.Zero)
-        {
-            _queue.Add(key);
-            return;
-        }
-
-        _ = Task.Delay(delay, _time, _stopping).ContinueWith(t => { if (!t.IsCanceled) _queue.Add(key); }, TaskScheduler.Default);
-    }
+    private void RequeueAfter(string key, TimeSpan delay) => _queue.AddAfter(key, delay, _time, _stopping);
 
     private static T Clone<T>(T value) => ModelJson.Deserialize<T>(ModelJson.Serialize(value))!;
 

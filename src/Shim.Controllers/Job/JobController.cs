@@ -38,6 +38,10 @@ public sealed partial class JobController
     private readonly Expectations _expectations;
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, bool>> _finalizerRemovals = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, JobPodBackoff> _backoff = new(StringComparer.Ordinal);
+
+    // Resource versions our own status writes replaced, per Job: a cache still showing one of them has not seen the
+    // counters we wrote, and counting its pods again would undercount released pods and start extra ones.
+    private readonly ConcurrentDictionary<string, HashSet<string>> _supersededVersions = new(StringComparer.Ordinal);
     private readonly ControllerLoop _loop;
     private CancellationToken _stopping;
 
@@ -76,6 +80,7 @@ public sealed partial class JobController
         var key = Informer<BatchJob>.KeyOf(job);
         _expectations.Forget(key);
         _finalizerRemovals.TryRemove(key, out _);
+        _supersededVersions.TryRemove(key, out _);
         _backoff.TryRemove(key, out _);
 
         // Its pods may still hold our finalizer; nobody else would remove it.
@@ -185,6 +190,11 @@ public sealed partial class JobController
             _expectations.Forget(key);
             _backoff.TryRemove(key, out _);
             return;
+        }
+
+        if (IsOlderThanOwnWrite(key, cached))
+        {
+            return; // the informer's update to our written version enqueues the key again
         }
 
         var job = Clone(cached);
@@ -792,7 +802,30 @@ public sealed partial class JobController
     {
         var path = ResourcePath.For<BatchJob>(job.Metadata!.Namespace, job.Metadata.Name, "status");
         var written = await _client.ReplaceAsync(path, job, cancellationToken).ConfigureAwait(false);
+        // A write that changed nothing keeps its version (as upstream), so that version is not superseded.
+        if (job.Metadata.ResourceVersion is { } replaced && replaced != written.Metadata?.ResourceVersion)
+        {
+            _supersededVersions.GetOrAdd(Informer<BatchJob>.KeyOf(job), _ => new HashSet<string>(StringComparer.Ordinal)).Add(replaced);
+        }
+
         return written;
+    }
+
+    private bool IsOlderThanOwnWrite(string key, BatchJob cached)
+    {
+        if (!_supersededVersions.TryGetValue(key, out var superseded))
+        {
+            return false;
+        }
+
+        if (superseded.Contains(cached.Metadata?.ResourceVersion ?? ""))
+        {
+            return true;
+        }
+
+        // The cache has caught up with (or passed) every version we wrote.
+        _supersededVersions.TryRemove(key, out _);
+        return false;
     }
 
     private bool UpdateSuspendedCondition(BatchJob job, bool suspended, DateTimeOffset now)
@@ -888,16 +921,7 @@ public sealed partial class JobController
     private List<Pod> OwnedPods(BatchJob job) =>
         _pods.List().Where(p => p.Metadata?.Namespace == job.Metadata!.Namespace && OwnerReferences.IsControlledBy(p.Metadata, job.Metadata)).ToList();
 
-    private void RequeueAfter(string key, TimeSpan delay)
-    {
-        if (delay <= TimeSpan.Zero)
-        {
-            _queue.Add(key);
-            return;
-        }
-
-        _ = Task.Delay(delay, _time, _stopping).ContinueWith(t => { if (!t.IsCanceled) _queue.Add(key); }, TaskScheduler.Default);
-    }
+    private void RequeueAfter(string key, TimeSpan delay) => _queue.AddAfter(key, delay, _time, _stopping);
 
     private static ObjectReference Reference(BatchJob job) => new()
     {

@@ -60,10 +60,7 @@ public sealed class CronJobControllerTests : IAsyncLifetime
         // Move the clock up to the scheduled minute only: a slow controller must not see the next minute too.
         var job = await Eventually.UntilAsync(async () =>
         {
-            if (_clock.GetUtcNow() < scheduled)
-            {
-                _clock.Advance(TimeSpan.FromSeconds(5));
-            }
+            AdvanceJustPast(scheduled);
 
             return (await JobsAsync()).FirstOrDefault();
         }, "the first job");
@@ -123,10 +120,7 @@ public sealed class CronJobControllerTests : IAsyncLifetime
         var secondRun = ScheduledAt(first).AddMinutes(1);
         var second = await Eventually.UntilAsync(async () =>
         {
-            if (_clock.GetUtcNow() < secondRun)
-            {
-                _clock.Advance(TimeSpan.FromSeconds(5));
-            }
+            AdvanceJustPast(secondRun);
 
             return (await JobsAsync()).FirstOrDefault(j => j.Metadata!.Name != first.Metadata!.Name);
         }, "the replacing job");
@@ -160,6 +154,18 @@ public sealed class CronJobControllerTests : IAsyncLifetime
         Assert.Equal(["history-failed-1", "history-ok-1", "history-ok-2"], (await JobsAsync()).Select(j => j.Metadata!.Name!).Order(StringComparer.Ordinal));
         var newest = start.AddHours(2).AddMinutes(1).ToUnixTimeSeconds();
         await Eventually.TrueAsync(async () => (await GetAsync("history")).Status?.LastSuccessfulTime?.ToUnixTimeSeconds() == newest, "lastSuccessfulTime to be the newest completion");
+    }
+
+    /// <summary>
+    /// Moves the clock in 5 s steps until just past <paramref name="scheduled"/>: the controller wakes 100 ms after a
+    /// scheduled minute (as upstream), and a step landing on the minute itself would leave it asleep.
+    /// </summary>
+    private void AdvanceJustPast(DateTimeOffset scheduled)
+    {
+        if (_clock.GetUtcNow() < scheduled + TimeSpan.FromSeconds(1))
+        {
+            _clock.Advance(TimeSpan.FromSeconds(5));
+        }
     }
 
     private void SetClock(DateTimeOffset to)
