@@ -7,9 +7,9 @@ namespace Shim.Api.Tests.ServiceNetwork;
 /// <summary>The repair loop, driven pass by pass: leaks go only after repeated checks, live Services' keys never, missing keys come back.</summary>
 public sealed class AllocationRepairTests : IAsyncLifetime
 {
-    private ServiceApiHost _api = null!;
+    private ApiHost _api = null!;
 
-    public async Task InitializeAsync() => _api = await ServiceApiHost.StartAsync();
+    public async Task InitializeAsync() => _api = await ApiHost.StartAsync();
 
     public async Task DisposeAsync() => await _api.DisposeAsync();
 

@@ -6,9 +6,9 @@ namespace Shim.Api.Tests.ServiceNetwork;
 /// <summary>What every API server keeps in place: the kubernetes Service and endpoints, its identity lease, the kube-dns Service.</summary>
 public sealed class KubernetesServiceTests : IAsyncLifetime
 {
-    private ServiceApiHost _api = null!;
+    private ApiHost _api = null!;
 
-    public async Task InitializeAsync() => _api = await ServiceApiHost.StartAsync(configure: o => o with { AdvertiseAddress = "10.99.0.7" });
+    public async Task InitializeAsync() => _api = await ApiHost.StartAsync(configure: o => o with { AdvertiseAddress = "10.99.0.7" });
 
     public async Task DisposeAsync() => await _api.DisposeAsync();
 

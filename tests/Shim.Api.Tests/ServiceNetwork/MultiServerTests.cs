@@ -9,19 +9,19 @@ namespace Shim.Api.Tests.ServiceNetwork;
 public sealed class MultiServerTests : IAsyncLifetime
 {
     private RedisServer _redis = null!;
-    private readonly List<ServiceApiHost> _servers = [];
+    private readonly List<ApiHost> _servers = [];
     private string _dataDir = "";
 
     public async Task InitializeAsync()
     {
         _redis = await RedisServer.StartAsync();
         _dataDir = Path.Combine(Path.GetTempPath(), "shim-svcnet-multi-" + Guid.NewGuid().ToString("N"));
-        var port = ServiceApiHost.FreePort();
+        var port = ApiHost.FreePort();
         var prefix = $"svcnet:{Guid.NewGuid():N}:";
         // Same port on two loopback addresses, as replicas behind one service port; a /26 keeps the range crowded.
         foreach (var (bind, advertise) in new[] { ("127.0.0.1", "10.99.0.1"), ("127.0.0.2", "10.99.0.2") })
         {
-            _servers.Add(await ServiceApiHost.StartAsync(await _redis.ConnectAsync(prefix), o => o with
+            _servers.Add(await ApiHost.StartAsync(await _redis.ConnectAsync(prefix), o => o with
             {
                 BindAddress = bind,
                 Port = port,

@@ -25,7 +25,7 @@ public sealed class RedisServer : IAsyncDisposable
         var binary = new[] { Environment.GetEnvironmentVariable("SHIM_REDIS_SERVER"), "/usr/bin/redis-server", "/usr/local/bin/redis-server" }
             .FirstOrDefault(p => !string.IsNullOrEmpty(p) && File.Exists(p))
             ?? throw new InvalidOperationException("redis-server not found (install redis-server or set SHIM_REDIS_SERVER)");
-        var port = ServiceApiHost.FreePort();
+        var port = ApiHost.FreePort();
         var info = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no" })
         {

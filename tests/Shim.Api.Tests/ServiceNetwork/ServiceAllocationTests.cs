@@ -9,12 +9,12 @@ namespace Shim.Api.Tests.ServiceNetwork;
 public sealed class ServiceAllocationTests : IAsyncLifetime
 {
     private static readonly ServiceIpRange Range = ServiceIpRange.Parse("10.96.0.0/12");
-    private ServiceApiHost _api = null!;
+    private ApiHost _api = null!;
     private string _ns = "";
 
     public async Task InitializeAsync()
     {
-        _api = await ServiceApiHost.StartAsync();
+        _api = await ApiHost.StartAsync();
         _ns = "t" + Guid.NewGuid().ToString("N")[..8];
         await _api.OkAsync(HttpMethod.Post, "/api/v1/namespaces", $$$"""{"metadata":{"name":"{{{_ns}}}"}}""");
     }

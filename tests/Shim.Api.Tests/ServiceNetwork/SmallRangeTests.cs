@@ -6,9 +6,9 @@ namespace Shim.Api.Tests.ServiceNetwork;
 /// <summary>A /29 service range (6 addresses: .1 for the kubernetes Service, .6 for DNS, 4 left) and a 3-port node port range.</summary>
 public sealed class SmallRangeTests : IAsyncLifetime
 {
-    private ServiceApiHost _api = null!;
+    private ApiHost _api = null!;
 
-    public async Task InitializeAsync() => _api = await ServiceApiHost.StartAsync(configure: o => o with
+    public async Task InitializeAsync() => _api = await ApiHost.StartAsync(configure: o => o with
     {
         ServiceCidr = "10.0.0.0/29",
         ClusterDns = "10.0.0.6",

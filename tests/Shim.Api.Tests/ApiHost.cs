@@ -11,20 +11,20 @@ using Shim.Api.ServiceNetwork;
 using Shim.Storage;
 using Xunit;
 
-namespace Shim.Api.Tests.ServiceNetwork;
+namespace Shim.Api.Tests;
 
 /// <summary>
-/// An API server on loopback over a given store, started until its kubernetes Service reconciler finished a pass,
-/// with an admin HTTP client: requests go through the real handlers, registry and allocator.
+/// An API server on loopback over a given store (memory by default), started until its kubernetes Service reconciler
+/// finished a pass, with an admin HTTP client: requests go through the real handlers, registry and allocators.
 /// </summary>
-public sealed class ServiceApiHost : IAsyncDisposable
+public sealed class ApiHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly HttpClient _http;
     private readonly string? _ownedDataDir;
     private bool _stopped;
 
-    private ServiceApiHost(WebApplication app, HttpClient http, string? ownedDataDir, ServerOptions options)
+    private ApiHost(WebApplication app, HttpClient http, string? ownedDataDir, ServerOptions options)
     {
         _app = app;
         _http = http;
@@ -40,9 +40,9 @@ public sealed class ServiceApiHost : IAsyncDisposable
         where T : notnull => _app.Services.GetRequiredService<T>();
 
     /// <summary>Starts a server; <paramref name="dataDir"/> given means it is shared with another server (and not deleted here).</summary>
-    public static async Task<ServiceApiHost> StartAsync(IStore? store = null, Func<ServerOptions, ServerOptions>? configure = null, string? dataDir = null)
+    public static async Task<ApiHost> StartAsync(IStore? store = null, Func<ServerOptions, ServerOptions>? configure = null, string? dataDir = null)
     {
-        var owned = dataDir is null ? Path.Combine(Path.GetTempPath(), "shim-svcnet-" + Guid.NewGuid().ToString("N")) : null;
+        var owned = dataDir is null ? Path.Combine(Path.GetTempPath(), "shim-api-tests-" + Guid.NewGuid().ToString("N")) : null;
         var options = new ServerOptions { DataDir = dataDir ?? owned!, Port = FreePort(), DisableAgent = true, AdvertiseAddress = "10.99.0.1" };
         options = configure?.Invoke(options) ?? options;
         var app = ApiServerHost.Build(options, store ?? new MemoryStore(), _ => { });
@@ -52,12 +52,12 @@ public sealed class ServiceApiHost : IAsyncDisposable
         var ca = app.Services.GetRequiredService<CertificateAuthority>();
         var handler = new HttpClientHandler
         {
-            ClientCertificates = { ca.LoadClientCertificate("svcnet-tests", "svcnet-tests", ["system:masters"]) },
+            ClientCertificates = { ca.LoadClientCertificate("api-tests", "api-tests", ["system:masters"]) },
             ServerCertificateCustomValidationCallback = (_, _, _, _) => true,
         };
         var http = new HttpClient(handler) { BaseAddress = new Uri($"https://{options.BindAddress}:{options.Port}") };
         http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        return new ServiceApiHost(app, http, owned, options);
+        return new ApiHost(app, http, owned, options);
     }
 
     public static int FreePort()
