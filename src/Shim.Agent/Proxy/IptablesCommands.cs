@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Shim.Agent.Proxy;
@@ -11,6 +12,37 @@ public sealed partial class IptablesCommands(ProxierOptions options)
         var result = await RunAsync(options.IptablesSavePath, [], null, cancellationToken).ConfigureAwait(false);
         Check(result, "iptables-save");
         return IptablesSnapshot.Parse(result.Output);
+    }
+
+    /// <summary>
+    /// The given chains and their rules (one <c>iptables -S CHAIN</c> each), as a snapshot; chains that do not exist are
+    /// left out. On iptables-nft this costs milliseconds where iptables-save or <c>-C</c> read the whole ruleset
+    /// (~0.4–0.8 s with 30,000 chains).
+    /// </summary>
+    public async Task<IptablesSnapshot> ListAsync(IEnumerable<ChainKey> chains, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(chains);
+        var saved = new StringBuilder();
+        foreach (var table in chains.GroupBy(c => c.Table))
+        {
+            saved.Append('*').Append(table.Key).Append('\n');
+            foreach (var chain in table)
+            {
+                var result = await RunAsync(options.IptablesPath, ["-w", "5", "-t", chain.Table, "-S", chain.Name], null, cancellationToken).ConfigureAwait(false);
+                if (result.ExitCode != 0)
+                {
+                    continue; // no such chain
+                }
+
+                saved.Append(':').Append(chain.Name).Append(" - [0:0]\n");
+                foreach (var rule in result.Output.Split('\n').Where(l => l.StartsWith("-A ", StringComparison.Ordinal)))
+                {
+                    saved.Append(rule).Append('\n');
+                }
+            }
+        }
+
+        return IptablesSnapshot.Parse(saved.ToString());
     }
 
     /// <summary>

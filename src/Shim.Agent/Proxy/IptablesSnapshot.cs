@@ -30,6 +30,13 @@ public sealed class IptablesSnapshot
     public IEnumerable<string> JumpsIntoShimChains(string table) =>
         Rules(table).Where(r => !r.StartsWith("-A " + ProxyChainNames.Prefix, StringComparison.Ordinal) && r.Contains(" -j " + ProxyChainNames.Prefix, StringComparison.Ordinal));
 
+    /// <summary>The jump rules of <paramref name="wanted"/> this snapshot lacks.</summary>
+    public IEnumerable<JumpRule> MissingJumps(IEnumerable<JumpRule> wanted) => wanted.Where(j => !HasJump(j));
+
+    /// <summary>The saved jumps into SHIM- chains in <paramref name="table"/> that are none of <paramref name="wanted"/> (e.g. in FORWARD once DOCKER-USER exists).</summary>
+    public IEnumerable<string> StrayJumps(string table, IReadOnlyList<JumpRule> wanted) =>
+        JumpsIntoShimChains(table).Where(r => !wanted.Any(j => j.Table == table && j.IsSavedAs(r)));
+
     /// <summary>Parses iptables-save output (any number of tables).</summary>
     public static IptablesSnapshot Parse(string saveOutput)
     {

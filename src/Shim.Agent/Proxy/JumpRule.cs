@@ -44,6 +44,10 @@ public sealed record JumpRule(string Table, string Chain, string Target, string 
             : All;
     }
 
+    /// <summary>The built-in chains the jumps live in, and DOCKER-USER: what tells whether they are in place.</summary>
+    public static IReadOnlyList<ChainKey> HostChains { get; } =
+        [.. All.Select(j => new ChainKey(j.Table, j.Chain)).Append(new ChainKey("filter", DockerUserChain)).Distinct()];
+
     /// <summary>Whether the saved rule <paramref name="rule"/> ("-A CHAIN … -j TARGET") is this jump.</summary>
     public bool IsSavedAs(string rule)
     {

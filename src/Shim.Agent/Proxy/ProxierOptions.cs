@@ -26,6 +26,13 @@ public sealed record ProxierOptions
     /// </summary>
     public TimeSpan FullSyncPeriod { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// How often the proxy looks whether its jump rules are still where they belong (a firewall reload flushes them;
+    /// dockerd starting after the agent creates DOCKER-USER and puts its own rules above FORWARD's) and, if not, runs a
+    /// full sync at once instead of waiting for FullSyncPeriod. Upstream polls a canary chain for the same reason.
+    /// </summary>
+    public TimeSpan JumpCheckPeriod { get; init; } = TimeSpan.FromSeconds(30);
+
     public string IptablesPath { get; init; } = "iptables";
 
     public string IptablesSavePath { get; init; } = "iptables-save";

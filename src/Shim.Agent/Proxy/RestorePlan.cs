@@ -53,8 +53,8 @@ public sealed class RestorePlan
         // Each jump goes to the top of its chain: inserting a chain's jumps last to first leaves them in the listed order.
         // Jumps from elsewhere (e.g. FORWARD, before Docker's DOCKER-USER existed) are removed.
         var wanted = current is null ? [] : JumpRule.For(current);
-        var jumps = current is null ? [] : wanted.Reverse().Where(j => !current.HasJump(j)).ToList();
-        var strayJumps = current is null ? [] : Tables.SelectMany(t => current.JumpsIntoShimChains(t).Where(r => !wanted.Any(j => j.Table == t && j.IsSavedAs(r))).Select(r => (Table: t, Rule: r))).ToList();
+        var jumps = current is null ? [] : current.MissingJumps(wanted.Reverse()).ToList();
+        var strayJumps = current is null ? [] : Tables.SelectMany(t => current.StrayJumps(t, wanted).Select(r => (Table: t, Rule: r))).ToList();
         if (written.Count == 0 && deleted.Count == 0 && jumps.Count == 0 && strayJumps.Count == 0)
         {
             return new RestorePlan("", [], [], []);

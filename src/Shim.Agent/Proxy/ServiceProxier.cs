@@ -9,7 +9,8 @@ namespace Shim.Agent.Proxy;
 /// SHIM- chains and applies them with one iptables-restore per sync. Changes are coalesced (<see cref="RequestSync"/>)
 /// and applied at most once per MinSyncPeriod; a partial sync writes only the chains that changed, a full sync
 /// (the first, every FullSyncPeriod, and after any failure) reads iptables-save first, then writes all chains, deletes
-/// stale SHIM- chains and inserts the missing jump rules from the built-in chains, all in one restore.
+/// stale SHIM- chains and inserts the missing jump rules from the built-in chains, all in one restore. Between syncs
+/// it checks every JumpCheckPeriod that the jumps are still in place and runs a full sync when they are not.
 /// </summary>
 public sealed partial class ServiceProxier
 {
@@ -30,6 +31,9 @@ public sealed partial class ServiceProxier
     // Owned by whoever holds _syncing.
     private ProxyRuleSet? _applied;
     private DateTimeOffset _nextFullSync = DateTimeOffset.MinValue;
+
+    // Owned by the RunAsync loop.
+    private DateTimeOffset _nextJumpCheck = DateTimeOffset.MinValue;
     private long _lastSyncStart;
     private bool? _randomFully;
 
@@ -82,7 +86,13 @@ public sealed partial class ServiceProxier
                 }
                 else
                 {
-                    await WaitForRequestAsync(_nextFullSync - _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                    var due = _nextFullSync < _nextJumpCheck ? _nextFullSync : _nextJumpCheck;
+                    await WaitForRequestAsync(due - _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                    var onlyJumpCheckDue = !_requests.Reader.TryPeek(out _) && _time.GetUtcNow() < _nextFullSync;
+                    if (onlyJumpCheckDue && await JumpsInPlaceAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        continue;
+                    }
                 }
 
                 var sinceLast = _time.GetElapsedTime(_lastSyncStart);
@@ -188,6 +198,39 @@ public sealed partial class ServiceProxier
         return new ProxySyncResult(full, _time.GetElapsedTime(_lastSyncStart), renderDuration, restoreDuration, desired.ServicePorts, desired.Endpoints, desired.Rules, plan.Written, plan.Deleted, plan.JumpsInserted.Count);
     }
 
+    /// <summary>
+    /// Whether the jumps into our chains are where the last full sync would put them now (read with one cheap
+    /// <c>iptables -S</c> per built-in chain). When they are not, the next sync is made a full one, which puts them back.
+    /// </summary>
+    private async Task<bool> JumpsInPlaceAsync(CancellationToken cancellationToken)
+    {
+        _nextJumpCheck = _time.GetUtcNow() + _options.JumpCheckPeriod;
+        if (_lastSync is null)
+        {
+            return true; // nothing installed yet: the first sync is a full one anyway
+        }
+
+        try
+        {
+            var current = await _iptables.ListAsync(JumpRule.HostChains, cancellationToken).ConfigureAwait(false);
+            var wanted = JumpRule.For(current);
+            if (!current.MissingJumps(wanted).Any() && !current.StrayJumps(ProxyRuleSet.FilterTable, wanted).Any() && !current.StrayJumps(ProxyRuleSet.NatTable, wanted).Any())
+            {
+                return true;
+            }
+        }
+        catch (IptablesException)
+        {
+            // iptables could not run: the full sync below reports why.
+        }
+
+        LogJumpsMoved(_logger);
+        await _syncing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        _applied = null; // the next sync is a full one
+        _syncing.Release();
+        return false;
+    }
+
     private async Task WaitForRequestAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (timeout <= TimeSpan.Zero || _requests.Reader.TryPeek(out _))
@@ -211,6 +254,9 @@ public sealed partial class ServiceProxier
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Service proxy sync failed (attempt {Attempt}), retrying with a full sync: {Error}")]
     private static partial void LogSyncFailed(ILogger logger, int attempt, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Service proxy jump rules are missing or misplaced (iptables flushed, or dockerd started): full sync")]
+    private static partial void LogJumpsMoved(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Service proxy rules removed ({Chains} chains)")]
     private static partial void LogCleanedUp(ILogger logger, int chains);

@@ -216,13 +216,60 @@ public sealed class ServiceProxierIptablesTests : IAsyncLifetime
         Assert.Contains("DNAT --to-destination 10.180.1.49:80", string.Join('\n', await _netns.SaveAsync("nat")), StringComparison.Ordinal);
     }
 
-    private ServiceProxier Proxier(TimeSpan? minSyncPeriod = null) => new(
+    [Fact]
+    public async Task A_flushed_jump_is_put_back_by_a_full_sync_and_jumps_in_place_cause_none()
+    {
+        var proxier = Proxier(jumpCheckPeriod: TimeSpan.FromMilliseconds(200));
+        using var stop = new CancellationTokenSource();
+        var loop = proxier.RunAsync(stop.Token);
+        await WaitUntilAsync(() => proxier.SyncCount == 1);
+        var installed = await RulesAsync();
+
+        // Several checks find every jump (the -C spelling matches what was inserted): no sync.
+        await Task.Delay(1000);
+        Assert.Equal(1, proxier.SyncCount);
+
+        await _netns.RunAsync("iptables", "-t", "nat", "-D", "PREROUTING", "-m", "comment", "--comment", "shim service portals", "-j", ServicesChain);
+        await WaitUntilAsync(() => proxier.SyncCount == 2);
+        await stop.CancelAsync();
+        await loop;
+
+        Assert.True(proxier.LastSync!.Full);
+        Assert.Equal(installed, await RulesAsync());
+    }
+
+    [Fact]
+    public async Task When_docker_starts_after_the_proxy_the_forward_jumps_move_into_docker_user()
+    {
+        var proxier = Proxier(jumpCheckPeriod: TimeSpan.FromMilliseconds(200));
+        using var stop = new CancellationTokenSource();
+        var loop = proxier.RunAsync(stop.Token);
+        await WaitUntilAsync(() => proxier.SyncCount == 1);
+        Assert.Contains($"-A FORWARD -m comment --comment \"shim forwarding rules\" -j {ForwardChain}", await _netns.SaveAsync("filter"));
+
+        // What dockerd does when it starts: DOCKER-USER first in FORWARD, its bridge rules above ours.
+        await _netns.RunAsync("iptables", "-N", JumpRule.DockerUserChain);
+        await _netns.RunAsync("iptables", "-I", "FORWARD", "1", "-o", "docker0", "-j", "ACCEPT");
+        await _netns.RunAsync("iptables", "-I", "FORWARD", "1", "-j", JumpRule.DockerUserChain);
+        await WaitUntilAsync(() => proxier.SyncCount == 2);
+        await stop.CancelAsync();
+        await loop;
+
+        var filter = await _netns.SaveAsync("filter");
+        Assert.DoesNotContain(filter, r => r.StartsWith("-A FORWARD ", StringComparison.Ordinal) && r.Contains(" -j " + Prefix, StringComparison.Ordinal));
+        Assert.Equal(
+            [ServicesChain, ExternalServicesChain, ForwardChain],
+            filter.Where(r => r.StartsWith($"-A {JumpRule.DockerUserChain} ", StringComparison.Ordinal)).Select(r => r[(r.LastIndexOf(' ') + 1)..]));
+    }
+
+    private ServiceProxier Proxier(TimeSpan? minSyncPeriod = null, TimeSpan? jumpCheckPeriod = null) => new(
         new ProxierOptions
         {
             NodeName = "n1",
             ClusterCidr = "10.244.0.0/16",
             PodCidr = "10.244.1.0/24",
             MinSyncPeriod = minSyncPeriod ?? TimeSpan.FromMilliseconds(100),
+            JumpCheckPeriod = jumpCheckPeriod ?? TimeSpan.FromSeconds(30),
             CommandPrefix = _netns.Prefix,
         },
         _catalog,
