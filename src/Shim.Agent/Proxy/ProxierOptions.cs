@@ -39,6 +39,8 @@ public sealed record ProxierOptions
 
     public string IptablesRestorePath { get; init; } = "iptables-restore";
 
+    public string ConntrackPath { get; init; } = "conntrack";
+
     /// <summary>
     /// Put before every iptables command, for tests and benchmarks that work in a network namespace of their own
     /// (e.g. <c>["nsenter", "--net=/run/netns/x"]</c>); empty for the agent, which runs in the host's namespace.

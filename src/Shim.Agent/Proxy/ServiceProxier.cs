@@ -22,6 +22,7 @@ public sealed partial class ServiceProxier
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly IptablesCommands _iptables;
+    private readonly ConntrackCleaner _conntrack;
     private readonly Channel<bool> _requests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly SemaphoreSlim _syncing = new(1, 1);
     private volatile string? _podCidr;
@@ -36,6 +37,7 @@ public sealed partial class ServiceProxier
     private DateTimeOffset _nextJumpCheck = DateTimeOffset.MinValue;
     private long _lastSyncStart;
     private bool? _randomFully;
+    private bool _conntrackFailedBefore;
 
     public ServiceProxier(ProxierOptions options, IServiceCatalog catalog, ILogger<ServiceProxier> logger, TimeProvider time)
     {
@@ -47,6 +49,7 @@ public sealed partial class ServiceProxier
         _time = time;
         _podCidr = options.PodCidr;
         _iptables = new IptablesCommands(options);
+        _conntrack = new ConntrackCleaner(options);
     }
 
     /// <summary>The last successful sync, or null before the first.</summary>
@@ -195,6 +198,7 @@ public sealed partial class ServiceProxier
         }
 
         _applied = desired;
+        await CleanConntrackAsync(desired, cancellationToken).ConfigureAwait(false);
         return new ProxySyncResult(full, _time.GetElapsedTime(_lastSyncStart), renderDuration, restoreDuration, desired.ServicePorts, desired.Endpoints, desired.Rules, plan.Written, plan.Deleted, plan.JumpsInserted.Count);
     }
 
@@ -231,6 +235,20 @@ public sealed partial class ServiceProxier
         return false;
     }
 
+    /// <summary>Deletes UDP flows pinned to gone endpoints; a failure there is logged (loudly once) and does not fail the sync.</summary>
+    private async Task CleanConntrackAsync(ProxyRuleSet rules, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _conntrack.CleanAsync(rules, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IptablesException e)
+        {
+            LogConntrackFailed(_logger, _conntrackFailedBefore ? LogLevel.Debug : LogLevel.Warning, e.Message);
+            _conntrackFailedBefore = true;
+        }
+    }
+
     private async Task WaitForRequestAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (timeout <= TimeSpan.Zero || _requests.Reader.TryPeek(out _))
@@ -257,6 +275,9 @@ public sealed partial class ServiceProxier
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Service proxy jump rules are missing or misplaced (iptables flushed, or dockerd started): full sync")]
     private static partial void LogJumpsMoved(ILogger logger);
+
+    [LoggerMessage(Message = "Service proxy could not clean stale UDP conntrack entries: {Error}")]
+    private static partial void LogConntrackFailed(ILogger logger, LogLevel level, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Service proxy rules removed ({Chains} chains)")]
     private static partial void LogCleanedUp(ILogger logger, int chains);
