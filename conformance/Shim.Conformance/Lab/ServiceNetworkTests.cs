@@ -10,7 +10,7 @@ namespace Shim.Conformance.Lab;
 /// <summary>
 /// Service networking on two Docker hosts through the real kubectl: pod-to-pod routes across hosts, ClusterIP and
 /// NodePort load balancing by the agents' iptables proxies, cluster DNS, readiness, session affinity, headless and
-/// StatefulSet names, port-forward to a service, and an agent restart that keeps traffic flowing.
+/// StatefulSet names, port-forward to a service, and agent and dockerd restarts that keep traffic flowing.
 /// </summary>
 [Collection("lab")]
 public sealed partial class ServiceNetworkTests(LabCluster cluster)
@@ -296,6 +296,45 @@ public sealed partial class ServiceNetworkTests(LabCluster cluster)
         Assert.Equal(JumpCount(rulesBefore), JumpCount(after));
     }
 
+    [Fact]
+    public async Task A_dockerd_restart_keeps_services_answering_and_refusing_without_duplicated_rules()
+    {
+        await using var ns = await LabNamespace.CreateAsync(cluster, "dockerd");
+        await ns.ApplyAsync(EchoDeployment("back"));
+        await ns.ApplyAsync(Service("back"));
+        await ns.ApplyAsync(Service("none"));
+        await ns.ApplyAsync(Client("c", 1));
+        await ReadyReplicasAsync(ns, "back", 2);
+        await ns.WaitForReadyAsync("c");
+        await AnswersAsync(ns, "c", "http://back/", 30, stopWhen: s => s.Count == 2);
+        var jumpsBefore = JumpCount(LabCluster.Lab("exec", "1", "iptables-save"));
+        const string ContainerId = "{.status.containerStatuses[0].containerID}";
+        var clientContainer = await ns.GetAsync("pod/c", ContainerId);
+
+        // Stopping dockerd stops every container of host 1; on start it re-creates its own FORWARD rules at the top.
+        LabCluster.Lab("stop-docker", "1");
+        LabCluster.Lab("start-docker", "1");
+        cluster.WaitForNodesReady(TimeSpan.FromSeconds(90));
+        await ns.WaitForAsync("pod/c", ContainerId, id => id.Length > 0 && id != clientContainer, "a new container for the client", TimeSpan.FromSeconds(90));
+        await ns.WaitForReadyAsync("c", TimeSpan.FromSeconds(90));
+        await ReadyReplicasAsync(ns, "back", 2);
+
+        await ns.EventuallyAsync(async () => (await AnswersAsync(ns, "c", "http://back/", 30, stopWhen: s => s.Count == 2)).Count == 2 ? "" : null, "both replicas answer from the restarted host");
+        var lastTry = "";
+        await ns.EventuallyAsync(async () =>
+        {
+            lastTry = (await ns.ExecAsync("c", null, "sh", "-c", "timeout 20 wget -q -O - http://none/ 2>&1; echo exit=$?")).Output;
+            return lastTry.Contains("exit=", StringComparison.Ordinal) && lastTry.Contains("refused", StringComparison.OrdinalIgnoreCase) ? "" : null;
+        }, "connection refused through the service without endpoints after the dockerd restart", lastObserved: () => lastTry);
+
+        // Docker's rules did not end up above ours: the forwarding jumps are still in DOCKER-USER, once each.
+        var after = LabCluster.Lab("exec", "1", "iptables-save");
+        Assert.Empty(DuplicatedJumps(after));
+        Assert.Equal(jumpsBefore, JumpCount(after));
+        Assert.DoesNotMatch(@"(?m)^-A FORWARD .*-j SHIM-", after);
+        Assert.Matches(@"(?m)^-A DOCKER-USER .*-j SHIM-FORWARD$", after);
+    }
+
     /// <summary>Jump rules into SHIM- chains that appear more than once in the same table of iptables-save output.</summary>
     private static List<string> DuplicatedJumps(string save)
     {
@@ -317,10 +356,11 @@ public sealed partial class ServiceNetworkTests(LabCluster cluster)
         return duplicated;
     }
 
-    [GeneratedRegex(@"^-A (PREROUTING|OUTPUT|POSTROUTING|FORWARD|INPUT) .*-j SHIM-")]
+    /// <summary>A jump from a built-in chain (or Docker's DOCKER-USER, where the forwarding jumps live) into a SHIM- chain.</summary>
+    [GeneratedRegex(@"^-A (PREROUTING|OUTPUT|POSTROUTING|FORWARD|INPUT|DOCKER-USER) .*-j SHIM-")]
     private static partial Regex JumpLine();
 
-    private static int JumpCount(string rules) => Regex.Matches(rules, @"^-A (PREROUTING|OUTPUT|POSTROUTING|FORWARD|INPUT) .*-j SHIM-", RegexOptions.Multiline).Count;
+    private static int JumpCount(string rules) => rules.Split('\n').Count(l => JumpLine().IsMatch(l));
 
     /// <summary>The names of the ready pods of app=NAME once there are <paramref name="count"/>, with their lab host.</summary>
     private static async Task<List<(string Name, int Host)>> ReadyReplicasAsync(LabNamespace ns, string app, int count)
