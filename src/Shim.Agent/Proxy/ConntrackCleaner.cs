@@ -10,7 +10,7 @@ namespace Shim.Agent.Proxy;
 /// </summary>
 public sealed class ConntrackCleaner(ProxierOptions options)
 {
-    /// <summary>Deletes the stale entries for <paramref name="rules"/>; returns how many distinct flows' entries were deleted.</summary>
+    /// <summary>Deletes the stale entries for <paramref name="rules"/>; returns how many (frontend, gone endpoint) pairs it deleted entries for.</summary>
     public async Task<int> CleanAsync(ProxyRuleSet rules, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rules);

@@ -32,12 +32,12 @@ public sealed partial class ServiceProxier
     // Owned by whoever holds _syncing.
     private ProxyRuleSet? _applied;
     private DateTimeOffset _nextFullSync = DateTimeOffset.MinValue;
-
-    // Owned by the RunAsync loop.
-    private DateTimeOffset _nextJumpCheck = DateTimeOffset.MinValue;
     private long _lastSyncStart;
     private bool? _randomFully;
     private bool _conntrackFailedBefore;
+
+    // Owned by the RunAsync loop.
+    private DateTimeOffset _nextJumpCheck = DateTimeOffset.MinValue;
 
     public ServiceProxier(ProxierOptions options, IServiceCatalog catalog, ILogger<ServiceProxier> logger, TimeProvider time)
     {
@@ -240,7 +240,11 @@ public sealed partial class ServiceProxier
     {
         try
         {
-            await _conntrack.CleanAsync(rules, cancellationToken).ConfigureAwait(false);
+            var deleted = await _conntrack.CleanAsync(rules, cancellationToken).ConfigureAwait(false);
+            if (deleted > 0)
+            {
+                LogConntrackCleaned(_logger, deleted);
+            }
         }
         catch (IptablesException e)
         {
@@ -275,6 +279,9 @@ public sealed partial class ServiceProxier
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Service proxy jump rules are missing or misplaced (iptables flushed, or dockerd started): full sync")]
     private static partial void LogJumpsMoved(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Service proxy deleted stale UDP conntrack entries ({Pairs} service frontend / gone endpoint pairs)")]
+    private static partial void LogConntrackCleaned(ILogger logger, int pairs);
 
     [LoggerMessage(Message = "Service proxy could not clean stale UDP conntrack entries: {Error}")]
     private static partial void LogConntrackFailed(ILogger logger, LogLevel level, string error);
