@@ -31,6 +31,10 @@ public sealed partial class ServiceLoadBalancerController
     private readonly WorkQueue _queue;
     private readonly Dictionary<string, string> _reportedConflicts = new(StringComparer.Ordinal);
 
+    // Services this controller published ingress for: the API server clears the status of a service whose type
+    // changes away from LoadBalancer, and the Deleting/Deleted events must still be recorded for it.
+    private readonly HashSet<string> _served = new(StringComparer.Ordinal);
+
     public ServiceLoadBalancerController(KubeClient client, SharedInformers informers, EventRecorder events, TimeProvider time, ILoggerFactory loggers)
     {
         ArgumentNullException.ThrowIfNull(informers);
@@ -80,7 +84,7 @@ public sealed partial class ServiceLoadBalancerController
                 ReportConflict(service, serviceKey, decision.Conflict);
                 addresses = decision.Addresses;
             }
-            else if (service.Spec?.Type != "LoadBalancer" && LoadBalancerAssignment.HasIngress(service))
+            else if (service.Spec?.Type != "LoadBalancer" && (LoadBalancerAssignment.HasIngress(service) || _served.Contains(serviceKey)))
             {
                 // No longer a LoadBalancer: the nodes stop serving it, so its published addresses go too.
                 addresses = [];
@@ -92,7 +96,7 @@ public sealed partial class ServiceLoadBalancerController
 
             try
             {
-                await WriteIngressAsync(service, addresses, cancellationToken).ConfigureAwait(false);
+                await WriteIngressAsync(service, serviceKey, addresses, cancellationToken).ConfigureAwait(false);
             }
             catch (ApiError e) when (!e.IsNotFound)
             {
@@ -100,28 +104,80 @@ public sealed partial class ServiceLoadBalancerController
             }
         }
 
-        ForgetConflictsOfDeleted(services);
+        ForgetDeleted(services);
         if (failures.Count > 0)
         {
             throw new InvalidOperationException("updating load balancer status failed for " + string.Join("; ", failures));
         }
     }
 
-    private async Task WriteIngressAsync(Service service, IReadOnlyList<string> addresses, CancellationToken cancellationToken)
+    private async Task WriteIngressAsync(Service service, string serviceKey, IReadOnlyList<string> addresses, CancellationToken cancellationToken)
     {
         var status = service.Status is null ? new ServiceStatus() : ModelCopy.Of(service.Status);
         status.LoadBalancer = new LoadBalancerStatus
         {
             Ingress = addresses.Count == 0 ? null : [.. addresses.Select(ip => new LoadBalancerIngress { Ip = ip, IpMode = "VIP" })],
         };
-        if (StatusPatch.Between(service.Status, status) is not { } patch)
+        var patch = StatusPatch.Between(service.Status, status);
+        var had = _served.Contains(serviceKey) || LoadBalancerAssignment.HasIngress(service);
+        if (patch is null && had == addresses.Count > 0)
         {
             return;
         }
 
-        var path = ResourcePath.For<Service>(service.Metadata!.Namespace, service.Metadata.Name, "status");
-        await _client.PatchAsync<Service>(path, KubeClient.MergePatch, patch, cancellationToken).ConfigureAwait(false);
-        LogIngress(_logger, service.Metadata.Namespace ?? "", service.Metadata.Name ?? "", addresses.Count == 0 ? "none" : string.Join(", ", addresses));
+        // The Normal events upstream's service controller records around a cloud load balancer, so that
+        // `kubectl describe service` reads the same here.
+        (string Reason, string Message)? starting = null, finished = null;
+        if (!had && addresses.Count > 0)
+        {
+            (starting, finished) = (("EnsuringLoadBalancer", "Ensuring load balancer"), ("EnsuredLoadBalancer", "Ensured load balancer"));
+        }
+        else if (had && addresses.Count == 0)
+        {
+            (starting, finished) = (("DeletingLoadBalancer", "Deleting load balancer"), ("DeletedLoadBalancer", "Deleted load balancer"));
+        }
+        else if (had)
+        {
+            finished = ("UpdatedLoadBalancer", "Updated load balancer with new hosts");
+        }
+
+        Record(service, "Normal", starting);
+        if (patch is not null)
+        {
+            var path = ResourcePath.For<Service>(service.Metadata!.Namespace, service.Metadata.Name, "status");
+            await _client.PatchAsync<Service>(path, KubeClient.MergePatch, patch, cancellationToken).ConfigureAwait(false);
+            LogIngress(_logger, service.Metadata.Namespace ?? "", service.Metadata.Name ?? "", addresses.Count == 0 ? "none" : string.Join(", ", addresses));
+        }
+
+        if (addresses.Count > 0)
+        {
+            _served.Add(serviceKey);
+        }
+        else
+        {
+            _served.Remove(serviceKey);
+        }
+
+        Record(service, "Normal", finished);
+    }
+
+    private void Record(Service service, string type, (string Reason, string Message)? what)
+    {
+        if (what is not { } happened)
+        {
+            return;
+        }
+
+        var reference = new ObjectReference
+        {
+            ApiVersion = "v1",
+            Kind = "Service",
+            Namespace = service.Metadata?.Namespace,
+            Name = service.Metadata?.Name,
+            Uid = service.Metadata?.Uid,
+            ResourceVersion = service.Metadata?.ResourceVersion,
+        };
+        _events.Record(reference, type, happened.Reason, happened.Message);
     }
 
     /// <summary>One Warning per new conflict; the sync runs again on every node or service change and must not repeat it.</summary>
@@ -139,25 +195,18 @@ public sealed partial class ServiceLoadBalancerController
         }
 
         _reportedConflicts[serviceKey] = conflict;
-        var reference = new ObjectReference
-        {
-            ApiVersion = "v1",
-            Kind = "Service",
-            Namespace = service.Metadata?.Namespace,
-            Name = service.Metadata?.Name,
-            Uid = service.Metadata?.Uid,
-            ResourceVersion = service.Metadata?.ResourceVersion,
-        };
-        _events.Record(reference, "Warning", ConflictReason, $"Error syncing load balancer: {conflict}");
+        Record(service, "Warning", (ConflictReason, $"Error syncing load balancer: {conflict}"));
     }
 
-    private void ForgetConflictsOfDeleted(IReadOnlyCollection<Service> services)
+    private void ForgetDeleted(IReadOnlyCollection<Service> services)
     {
         var present = services.Select(Informer<Service>.KeyOf).ToHashSet(StringComparer.Ordinal);
         foreach (var gone in _reportedConflicts.Keys.Where(k => !present.Contains(k)).ToList())
         {
             _reportedConflicts.Remove(gone);
         }
+
+        _served.RemoveWhere(k => !present.Contains(k));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Load balancer ingress of service {Namespace}/{Name}: {Addresses}")]

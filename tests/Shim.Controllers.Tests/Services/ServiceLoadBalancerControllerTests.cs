@@ -52,6 +52,23 @@ public sealed class ServiceLoadBalancerControllerTests
         await cluster.Client.PatchAsync<Service>(ResourcePath.For<Service>(ServiceCluster.Namespace, "web"), KubeClient.MergePatch,
             """{"spec":{"type":"ClusterIP","allocateLoadBalancerNodePorts":null,"externalTrafficPolicy":null}}""", CancellationToken.None);
         await IngressAsync(cluster, "web", []);
+
+        // The Normal events of upstream's service controller (the node changes' updates aggregate into one event).
+        string[] expected =
+        [
+            "EnsuringLoadBalancer: Ensuring load balancer", "EnsuredLoadBalancer: Ensured load balancer",
+            "UpdatedLoadBalancer: Updated load balancer with new hosts",
+            "DeletingLoadBalancer: Deleting load balancer", "DeletedLoadBalancer: Deleted load balancer",
+        ];
+        List<string> seen = [];
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                seen = [.. (await cluster.EventsAsync("web")).Where(e => e.Type == "Normal").Select(e => $"{e.Reason}: {e.Message}").Distinct().Order(StringComparer.Ordinal)];
+                return seen.SequenceEqual(expected.Order(StringComparer.Ordinal));
+            },
+            "the load balancer events",
+            describe: () => string.Join(" | ", seen));
     }
 
     [Fact]
