@@ -2,6 +2,7 @@ using Shim.Scheduler.Framework;
 using Shim.Scheduler.Plugins.InterPodAffinity;
 using Shim.Scheduler.Plugins.NodeAffinity;
 using Shim.Scheduler.Plugins.NodeName;
+using Shim.Scheduler.Plugins.NodePorts;
 using Shim.Scheduler.Plugins.NodeResources;
 using Shim.Scheduler.Plugins.NodeUnschedulable;
 using Shim.Scheduler.Plugins.PodTopologySpread;
@@ -19,6 +20,7 @@ public static class DefaultPlugins
         new NodeNamePlugin(),
         new TaintTolerationPlugin(),
         new NodeAffinityPlugin(),
+        new NodePortsPlugin(),
         new NodeResourcesFitPlugin(),
         new PodTopologySpreadPlugin(),
         new InterPodAffinityPlugin(),

@@ -5,14 +5,14 @@ public static class LabManifests
 {
     public const string Busybox = "shim/busybox:1.35";
 
-    /// <summary>
-    /// A pod with one busybox container "app" sleeping forever. <paramref name="spec"/> is extra pod spec YAML at the
-    /// spec's indentation (two spaces), e.g. "  nodeSelector: {kubernetes.io/hostname: h2}".
-    /// </summary>
     /// <summary>Whether <paramref name="address"/> is in the default service CIDR, 10.96.0.0/12.</summary>
     public static bool IsServiceAddress(string address) =>
         System.Net.IPAddress.TryParse(address, out var ip) && System.Net.IPNetwork.Parse("10.96.0.0/12").Contains(ip);
 
+    /// <summary>
+    /// A pod with one busybox container "app" sleeping forever. <paramref name="spec"/> is extra pod spec YAML at the
+    /// spec's indentation (two spaces), e.g. "  nodeSelector: {kubernetes.io/hostname: h2}".
+    /// </summary>
     public static string Sleeper(string name, string spec = "", string labels = "{}") => $$"""
         apiVersion: v1
         kind: Pod

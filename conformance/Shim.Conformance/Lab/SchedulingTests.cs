@@ -6,7 +6,7 @@ namespace Shim.Conformance.Lab;
 
 /// <summary>
 /// Nodes as the agents register them, and where the scheduler puts pods: nodeSelector, node affinity, taints and
-/// tolerations, resources, pod anti-affinity, cordoning, and retrying unschedulable pods when nodes change.
+/// tolerations, resources, host ports, pod anti-affinity, cordoning, and retrying unschedulable pods when nodes change.
 /// </summary>
 [Collection("lab")]
 public sealed class SchedulingTests(LabCluster cluster)
@@ -215,6 +215,51 @@ public sealed class SchedulingTests(LabCluster cluster)
         Assert.Contains("Forbidden", lowered.Output, StringComparison.Ordinal);
         await ns.DeletePodAsync("too-big");
         await ns.WaitForGoneAsync("too-big");
+    }
+
+    [Fact]
+    public async Task A_host_port_is_served_on_the_node_address_and_a_second_claim_waits_for_it()
+    {
+        await using var ns = await LabNamespace.CreateAsync(cluster, "hostport");
+        const int port = 18080; // outside the node port range, so no service of another test can hold it
+        string Web(string name) => $$"""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: {{name}}}
+            spec:
+              terminationGracePeriodSeconds: 1
+              nodeSelector: {kubernetes.io/hostname: h1}
+              containers:
+              - name: app
+                image: {{LabManifests.Busybox}}
+                command: ["sh", "-c", "mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www"]
+                ports: [{containerPort: 8080, hostPort: {{port}}}]
+            """;
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        async Task<string?> AnswerAsync()
+        {
+            try
+            {
+                return (await http.GetStringAsync(new Uri($"http://{LabCluster.HostIp(1)}:{port}/"))).Trim();
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                return null;
+            }
+        }
+
+        await ns.ApplyAsync(Web("first"));
+        await ns.WaitForPhaseAsync("first", "Running");
+        Assert.Equal("first", await ns.EventuallyAsync(async () => await AnswerAsync() is "first" ? "first" : null, "the node's port answered by the pod"));
+
+        // The same host port on the same node is taken: the second pod waits, with upstream's reason.
+        await ns.ApplyAsync(Web("second"));
+        var message = await ns.WaitForAsync("pod/second", "{.status.conditions[?(@.type==\"PodScheduled\")].message}", m => m.Length > 0, "a PodScheduled message");
+        Assert.Contains("1 node(s) didn't have free ports for the requested pod ports", message, StringComparison.Ordinal);
+
+        await ns.DeletePodAsync("first");
+        await ns.WaitForPhaseAsync("second", "Running");
+        await ns.EventuallyAsync(async () => await AnswerAsync() is "second" ? "" : null, "the port answered by the second pod");
     }
 
     [Fact]

@@ -60,6 +60,10 @@ public static class SandboxConfig
             ["Labels"] = ToJson(labels),
             ["HostConfig"] = hostConfig,
         };
+        if (!hostNetwork)
+        {
+            PublishHostPorts(config, hostConfig, spec);
+        }
         // Docker refuses a hostname on the host network: the pod sees the node's.
         if (!hostNetwork)
         {
@@ -71,6 +75,37 @@ public static class SandboxConfig
         }
 
         return config;
+    }
+
+    /// <summary>
+    /// containers[].ports[].hostPort, published by Docker on the sandbox as cri-dockerd does ("80/tcp" bound to
+    /// hostIP:hostPort); dockerd forwards the node's port to the pod. On the host network the pod's ports are the node's.
+    /// </summary>
+    private static void PublishHostPorts(JsonObject config, JsonObject hostConfig, PodSpec spec)
+    {
+        var exposed = new JsonObject();
+        var bindings = new JsonObject();
+        foreach (var port in (spec.Containers ?? []).SelectMany(c => c.Ports ?? []).Where(p => p.HostPort is > 0 && p.ContainerPortValue is > 0))
+        {
+            var key = string.Create(CultureInfo.InvariantCulture, $"{port.ContainerPortValue}/{(port.Protocol ?? "TCP").ToLowerInvariant()}");
+            exposed[key] = new JsonObject();
+            if (bindings[key] is not JsonArray list)
+            {
+                bindings[key] = list = [];
+            }
+
+            list.Add(new JsonObject
+            {
+                ["HostIp"] = port.HostIP ?? "",
+                ["HostPort"] = port.HostPort!.Value.ToString(CultureInfo.InvariantCulture),
+            });
+        }
+
+        if (bindings.Count > 0)
+        {
+            config["ExposedPorts"] = exposed;
+            hostConfig["PortBindings"] = bindings;
+        }
     }
 
     /// <summary>The labels every container of the pod carries.</summary>

@@ -95,6 +95,26 @@ public sealed class ContainerConfigTests
     }
 
     [Fact]
+    public void SandboxPublishesHostPortsUnlessOnTheHostNetwork()
+    {
+        const string Containers = """
+            "containers":[
+              {"name":"web","image":"busybox","ports":[{"containerPort":80,"hostPort":8080},{"containerPort":9000}]},
+              {"name":"dns","image":"busybox","ports":[{"containerPort":53,"hostPort":5353,"protocol":"UDP","hostIP":"127.0.0.1"}]}]
+            """;
+        var config = SandboxConfig.Build(PodJson.Create("web", "{" + Containers + "}"), Options);
+
+        Assert.Equal(["53/udp", "80/tcp"], config["ExposedPorts"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
+        var bindings = config["HostConfig"]!["PortBindings"]!;
+        Assert.Equal("""[{"HostIp":"","HostPort":"8080"}]""", bindings["80/tcp"]!.ToJsonString());
+        Assert.Equal("""[{"HostIp":"127.0.0.1","HostPort":"5353"}]""", bindings["53/udp"]!.ToJsonString());
+
+        var onHost = SandboxConfig.Build(PodJson.Create("web", """{"hostNetwork":true,""" + Containers + "}"), Options);
+        Assert.Null(onHost["ExposedPorts"]);
+        Assert.Null(onHost["HostConfig"]!["PortBindings"]);
+    }
+
+    [Fact]
     public void HostNetworkSandboxUsesHostAndNodeResolverUnlessClusterFirstWithHostNet()
     {
         var pod = PodJson.Create("web", """{"hostNetwork":true,"containers":[{"name":"app","image":"busybox"}]}""");
