@@ -249,8 +249,17 @@ public sealed class SchedulingTests(LabCluster cluster)
         }
 
         await ns.ApplyAsync(Web("first"));
+        await ns.ApplyAsync(LabManifests.Sleeper("near", "  nodeSelector: {kubernetes.io/hostname: h1}"));
+        await ns.ApplyAsync(LabManifests.Sleeper("far", "  nodeSelector: {kubernetes.io/hostname: h2}"));
         await ns.WaitForPhaseAsync("first", "Running");
         Assert.Equal("first", await ns.EventuallyAsync(async () => await AnswerAsync() is "first" ? "first" : null, "the node's port answered by the pod"));
+
+        // Pods reach it through the node's address too: from another node, and from the same node (hairpin).
+        foreach (var client in new[] { "far", "near" })
+        {
+            await ns.WaitForReadyAsync(client);
+            Assert.Equal("first", await ns.ShAsync(client, $"timeout 10 wget -q -O - http://{LabCluster.HostIp(1)}:{port}/"));
+        }
 
         // The same host port on the same node is taken: the second pod waits, with upstream's reason.
         await ns.ApplyAsync(Web("second"));
