@@ -128,13 +128,7 @@ public sealed partial class ServiceNetworkTests(LabCluster cluster)
         // No replicas: a quick refusal, not a hang.
         await ns.OkAsync("scale", "deployment/echo", "--replicas=0");
         await ns.EventuallyAsync(async () => (await ns.GetAsync("endpointslices", "{.items[*].endpoints[*].addresses[0]}")).Length == 0 ? "" : null, "no endpoints left");
-        var lastTry = "";
-        await ns.EventuallyAsync(async () =>
-        {
-            lastTry = (await ns.ExecAsync("c1", null, "sh", "-c", "timeout 20 wget -q -O - http://echo/ 2>&1; echo exit=$?")).Output;
-            return lastTry.Contains("refused", StringComparison.OrdinalIgnoreCase) ? "" : null;
-        }, "connection refused through the service without endpoints", lastObserved: () =>
-            lastTry + "\n" + string.Join('\n', LabCluster.Lab("exec", "1", "iptables-save").Split('\n').Where(l => l.Contains(ns.Name, StringComparison.Ordinal))));
+        await RefusedAsync(ns, "c1", "http://echo/", "connection refused through the service without endpoints");
     }
 
     [Fact]
@@ -320,12 +314,7 @@ public sealed partial class ServiceNetworkTests(LabCluster cluster)
         await ReadyReplicasAsync(ns, "back", 2);
 
         await ns.EventuallyAsync(async () => (await AnswersAsync(ns, "c", "http://back/", 30, stopWhen: s => s.Count == 2)).Count == 2 ? "" : null, "both replicas answer from the restarted host");
-        var lastTry = "";
-        await ns.EventuallyAsync(async () =>
-        {
-            lastTry = (await ns.ExecAsync("c", null, "sh", "-c", "timeout 20 wget -q -O - http://none/ 2>&1; echo exit=$?")).Output;
-            return lastTry.Contains("exit=", StringComparison.Ordinal) && lastTry.Contains("refused", StringComparison.OrdinalIgnoreCase) ? "" : null;
-        }, "connection refused through the service without endpoints after the dockerd restart", lastObserved: () => lastTry);
+        await RefusedAsync(ns, "c", "http://none/", "connection refused through the service without endpoints after the dockerd restart");
 
         // Docker's rules did not end up above ours: the forwarding jumps are still in DOCKER-USER, once each.
         var after = LabCluster.Lab("exec", "1", "iptables-save");
@@ -333,6 +322,21 @@ public sealed partial class ServiceNetworkTests(LabCluster cluster)
         Assert.Equal(jumpsBefore, JumpCount(after));
         Assert.DoesNotMatch(@"(?m)^-A FORWARD .*-j SHIM-", after);
         Assert.Matches(@"(?m)^-A DOCKER-USER .*-j SHIM-FORWARD$", after);
+    }
+
+    /// <summary>
+    /// Waits until a request from <paramref name="pod"/> to <paramref name="url"/> is refused (wget ran and said so; an
+    /// exec error does not count); on timeout shows the last answer and host 1's rules for the namespace.
+    /// </summary>
+    private static async Task RefusedAsync(LabNamespace ns, string pod, string url, string expectation)
+    {
+        var lastTry = "";
+        await ns.EventuallyAsync(async () =>
+        {
+            lastTry = (await ns.ExecAsync(pod, null, "sh", "-c", $"timeout 20 wget -q -O - {url} 2>&1; echo exit=$?")).Output;
+            return lastTry.Contains("exit=", StringComparison.Ordinal) && lastTry.Contains("refused", StringComparison.OrdinalIgnoreCase) ? "" : null;
+        }, expectation, lastObserved: () =>
+            lastTry + "\n" + string.Join('\n', LabCluster.Lab("exec", "1", "iptables-save").Split('\n').Where(l => l.Contains(ns.Name, StringComparison.Ordinal))));
     }
 
     /// <summary>Jump rules into SHIM- chains that appear more than once in the same table of iptables-save output.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Shim.Agent.Proxy;
 using Shim.Model.Core.V1;
 
 namespace Shim.Agent.Pods;
@@ -87,7 +88,7 @@ public static class SandboxConfig
         var bindings = new JsonObject();
         foreach (var port in (spec.Containers ?? []).SelectMany(c => c.Ports ?? []).Where(p => p.HostPort is > 0 && p.ContainerPortValue is > 0))
         {
-            var key = string.Create(CultureInfo.InvariantCulture, $"{port.ContainerPortValue}/{(port.Protocol ?? "TCP").ToLowerInvariant()}");
+            var key = string.Create(CultureInfo.InvariantCulture, $"{port.ContainerPortValue}/{ServicePortInfo.LowerCaseProtocol(port.Protocol)}");
             exposed[key] = new JsonObject();
             if (bindings[key] is not JsonArray list)
             {
